@@ -1,0 +1,41 @@
+// Subcommands of `confine`. Each lives in its own cmd_<name>.cc and registers
+// itself with CONFINE_COMMAND, so adding a command touches no other file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+
+namespace confine::cli {
+
+struct Invocation {
+  std::string command;            // "install"
+  std::vector<std::string> args;  // arguments after the command name
+  const Config& config;
+  std::string config_path;        // the config file in use
+};
+
+struct Command {
+  const char* name;
+  const char* summary;  // one line for `confine --help`
+  const char* usage;    // printed by `confine NAME --help`
+  // Returns the exit status. May throw ConfineError (printed by main as
+  // "confine NAME: error: ..." with exit 1).
+  int (*run)(const Invocation&);
+};
+
+struct CommandRegistrar {
+  explicit CommandRegistrar(const Command& c);
+};
+const std::vector<Command>& commands();
+
+// Throws a usage error ("confine NAME: error: <what>\nTry 'confine NAME --help'.", exit 2).
+[[noreturn]] void usage_error(const Invocation& inv, const std::string& what);
+
+}  // namespace confine::cli
+
+#define CONFINE_CONCAT2(a, b) a##b
+#define CONFINE_CONCAT(a, b) CONFINE_CONCAT2(a, b)
+#define CONFINE_COMMAND(...) \
+  static ::confine::cli::CommandRegistrar CONFINE_CONCAT(confine_cmd_, __LINE__)(__VA_ARGS__)

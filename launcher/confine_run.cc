@@ -1,0 +1,2 @@
+// Placeholder replaced by the launch-path implementation.
+int main() { return 125; }

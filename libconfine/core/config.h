@@ -1,0 +1,49 @@
+// /etc/confine/config.json: where things live and how strictly to confine.
+// A missing file means all defaults; unknown keys and wrong types are errors
+// naming the file and key.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+
+namespace confine {
+
+inline constexpr const char* kDefaultConfigPath = "/etc/confine/config.json";
+
+// How a confinement layer that the kernel may lack is treated.
+enum class LayerMode {
+  Required,     // the kernel lacks it -> exit 125, app not started
+  IfAvailable,  // the kernel lacks it -> one-line notice, app runs without it
+};
+
+struct Config {
+  std::string path;  // the file this was read from ("" = defaults only)
+
+  std::string apps_dir = "/var/lib/confine/apps";
+  std::string data_dir = "/var/lib/confine/data";
+  std::string policy_dir = "/var/lib/confine/policy";
+  std::string templates_dir = CONFINE_DEFAULT_TEMPLATES_DIR;
+  std::string flags_dir = "/etc/confine/flags.d";      // administrators' own flags
+  std::string units_dir = "/etc/systemd/system";       // generated service units
+  std::string tmp_dir = "/tmp";                        // parent of per-user app tmp dirs
+  int nice = 0;                                        // -20..19, applied at every launch
+
+  LayerMode apparmor = LayerMode::IfAvailable;
+  std::string global_profile;      // stack every app with this profile ("" = none)
+  std::string apparmor_namespace;  // load/launch profiles in this namespace ("" = none)
+  LayerMode seccomp = LayerMode::Required;
+  LayerMode devices = LayerMode::Required;
+  // Set PR_SET_NO_NEW_PRIVS even when the launcher runs as root (it is always
+  // set for callers without CAP_SYS_ADMIN, which seccomp requires).
+  bool no_new_privs = false;
+};
+
+// Reads `path`; ENOENT yields defaults only when `missing_ok`.
+Result<Config> load_config(const std::string& path, bool missing_ok);
+// Parses config JSON text; `origin` names the file in messages.
+Result<Config> parse_config(const std::string& text, const std::string& origin);
+
+std::string_view to_string(LayerMode m);
+
+}  // namespace confine

@@ -1,0 +1,22 @@
+#include "core/error.h"
+
+#include <cstring>
+
+namespace confine {
+
+Error Error::context(std::string_view ctx) const {
+  Error e = *this;
+  e.message = std::string(ctx) + ": " + message;
+  return e;
+}
+
+std::string Error::describe() const {
+  if (err == 0) return message;
+  return message + ": " + std::strerror(err);
+}
+
+void throw_if_error(const Status& s) {
+  if (!s.ok()) throw ConfineError(s.error());
+}
+
+}  // namespace confine

@@ -1,0 +1,38 @@
+// The launch record: everything confine-run needs to start one app, written
+// by `confine install` to <policy_dir>/launch/<APP_ID> and read by the
+// launcher, which never looks at the package's own metadata.
+//
+// Format (text, one `key=value` per line, no other lines):
+//   format=1
+//   app_id=<APP_ID>
+//   type=app|framework|oem
+//   exec=<path relative to the install dir>
+//   layers=<comma-separated list of generated artifacts: seccomp,apparmor,devices>
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/names.h"
+
+namespace confine {
+
+struct LaunchRecord {
+  AppId id;
+  PackageType type = PackageType::App;
+  std::string exec;                 // e.g. "bin/cli"; never absolute, never "..".
+  std::vector<std::string> layers;  // artifacts the install generated for this app
+
+  bool has_layer(std::string_view l) const;
+  std::string serialize() const;
+  // Strict: unknown keys, duplicates, missing keys, bad names or an exec path
+  // leaving the install dir are errors naming `origin`.
+  static Result<LaunchRecord> parse(const std::string& text, const std::string& origin);
+};
+
+// True when `rel` is a relative path that stays inside its base directory
+// lexically: not empty, not absolute, no "..", "." or empty components, no NUL.
+bool is_contained_relative_path(std::string_view rel);
+
+}  // namespace confine

@@ -1,0 +1,61 @@
+// The install path: a pipeline of steps, one per generated artifact kind
+// (launch records, seccomp filters, AppArmor profiles, systemd units). Each
+// step generates into a staging directory, then the pipeline commits every
+// step or none. Adding a layer means adding a step, not editing the others.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/layout.h"
+#include "core/names.h"
+#include "install/metadata.h"
+#include "policy/model.h"
+
+namespace confine::install {
+
+// One app (service or binary) of the package being installed.
+struct AppPlan {
+  AppId id;
+  const AppEntry* entry;    // its metadata
+  policy::Policy policy;    // resolved (template + caps + overrides), effective()
+  std::string raw_apparmor; // security-policy.apparmor text, when given
+  std::string raw_seccomp;  // security-policy.seccomp text, when given
+  // Layers whose artifacts the steps generated for this app; written into
+  // its launch record by the last step so that confine-run knows what to
+  // require ("seccomp", "apparmor", "devices").
+  std::vector<std::string> layers;
+};
+
+struct InstallContext {
+  const Config& config;
+  const Layout& layout;
+  const PackageMeta& meta;
+  std::string install_dir;  // final install dir (apps_dir/<key>/<version>)
+  std::vector<AppPlan> apps;
+  // Artifacts that were installed for the previous version of this package
+  // and must go away on commit (APP_IDs no longer present).
+  std::vector<AppId> stale;
+};
+
+class InstallStep {
+ public:
+  virtual ~InstallStep() = default;
+  virtual const char* name() const = 0;
+  // Generates and validates this step's artifacts without touching the live
+  // system; appends its layer name to each AppPlan::layers it covers.
+  // Throws ConfineError on bad input.
+  virtual void prepare(InstallContext& ctx) = 0;
+  // Puts artifacts in place / loads them. Failure after a partial commit must
+  // leave the previous artifacts usable.
+  virtual void commit(InstallContext& ctx) = 0;
+  // Undoes prepare() (removes staged files).
+  virtual void abort(InstallContext& ctx) noexcept = 0;
+  // Removes every artifact of `ids` (confine remove).
+  virtual void remove(const Config& config, const Layout& layout,
+                      const std::vector<AppId>& ids) = 0;
+};
+
+}  // namespace confine::install

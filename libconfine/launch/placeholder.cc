@@ -1,0 +1,1 @@
+namespace confine { int launch_placeholder; }

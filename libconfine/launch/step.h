@@ -1,0 +1,46 @@
+// The launch path: an ordered list of steps, each applying one confinement
+// layer or fails the launch. See launch/steps.cc for the order.
+//
+// Steps run after the environment, directories, cwd and nice value are set
+// and immediately before execve. A step must not print via spdlog after
+// `prepare()` (allocation is done by then); it reports failures as Status.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include "core/config.h"
+#include "core/error.h"
+#include "core/launch_record.h"
+#include "core/layout.h"
+
+namespace confine::launch {
+
+struct LaunchContext {
+  const Config& config;
+  const Layout& layout;
+  const LaunchRecord& record;
+  uid_t uid;  // the real uid of the caller
+  gid_t gid;
+  // Set when the launcher was raised by file capabilities (not run by root):
+  // the caller is untrusted.
+  bool raised_by_file_caps = false;
+  // Lines for the "applied:" report, e.g. "seccomp (42 rules)".
+  std::vector<std::string> applied;
+  // Layers skipped because the config allows it, e.g. "apparmor: not enabled in kernel".
+  std::vector<std::string> skipped;
+};
+
+class LaunchStep {
+ public:
+  virtual ~LaunchStep() = default;
+  // Short name used in errors: "device cgroup", "apparmor", "seccomp".
+  virtual const char* name() const = 0;
+  // Reads and validates artifacts, allocates what apply() needs. May log.
+  virtual Status prepare(LaunchContext& ctx) = 0;
+  // Applies the layer. Must not allocate or log.
+  virtual Status apply(LaunchContext& ctx) = 0;
+};
+
+}  // namespace confine::launch
