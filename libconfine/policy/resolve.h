@@ -1,0 +1,26 @@
+// Resolution: package metadata (template + caps, or overrides, or raw policy)
+// -> one resolved Policy per APP_ID. Install path only.
+#pragma once
+
+#include <string>
+
+#include "core/config.h"
+#include "install/metadata.h"
+#include "policy/model.h"
+
+namespace confine::policy {
+
+struct ResolvedApp {
+  Policy policy;             // effective(): deny already applied
+  std::string raw_apparmor;  // security-policy.apparmor file text ("" unless given)
+  std::string raw_seccomp;   // security-policy.seccomp file text ("" unless given)
+};
+
+// Loads the shipped templates/groups/flags (config.templates_dir) and the
+// administrator's flags (config.flags_dir), then resolves `app` of `meta`
+// whose package files are under `package_dir`. Throws ConfineError naming the
+// file and field for unknown names, bad policy files or bad override files.
+ResolvedApp resolve_app(const Config& config, const install::PackageMeta& meta,
+                        const install::AppEntry& app, const std::string& package_dir);
+
+}  // namespace confine::policy
