@@ -36,7 +36,10 @@ struct InstallContext {
   std::string install_dir;  // final install dir (apps_dir/<key>/<version>)
   std::vector<AppPlan> apps;
   // Artifacts that were installed for the previous version of this package
-  // and must go away on commit (APP_IDs no longer present).
+  // and must go away on commit (APP_IDs no longer present). The pipeline
+  // calls every step's remove(stale) itself, after all commits and the
+  // `current` switch succeeded; commit() must not remove them (a later
+  // step's failure would otherwise break the previous install).
   std::vector<AppId> stale;
 };
 
