@@ -1,1 +1,0 @@
-namespace confine { int launch_placeholder; }
