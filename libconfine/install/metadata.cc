@@ -1,0 +1,385 @@
+// meta/package.json -> PackageMeta. The package author is untrusted: every
+// field is checked against SPEC.md, unknown and duplicate keys are errors (a
+// typo in a security field must never silently drop policy), and paths must
+// stay inside the package.
+#include "install/metadata.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/launch_record.h"
+#include "core/safe_io.h"
+
+namespace confine::install {
+namespace {
+
+using json = nlohmann::json;
+constexpr size_t kMaxMetaSize = 1 << 20;
+constexpr size_t kMaxDescription = 4096;
+
+std::string json_quote(const std::string& s) {
+  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// "services" + "[0]" -> "services[0]"; "services[0]" + "caps" -> "services[0].caps".
+std::string join(const std::string& parent, const std::string& key) {
+  if (parent.empty()) return key;
+  return parent + "." + key;
+}
+std::string index(const std::string& parent, size_t i) {
+  return parent + "[" + std::to_string(i) + "]";
+}
+
+// Parses JSON text, rejecting duplicate object keys (nlohmann keeps the last
+// one silently, which would let `"caps": [...]` twice drop a policy).
+json parse_json_strict(const std::string& text, const std::string& file) {
+  struct Frame {
+    bool array;
+    size_t count = 0;  // elements finished (arrays)
+    std::string key;   // current key (objects)
+    std::set<std::string> keys;
+  };
+  std::vector<Frame> stack;
+  std::string duplicate;
+  auto path_to_current = [&]() {
+    std::string p;
+    for (size_t i = 0; i + 1 < stack.size(); ++i)
+      p = stack[i].array ? index(p, stack[i].count) : join(p, stack[i].key);
+    return p;
+  };
+  auto finished_value = [&]() {
+    if (!stack.empty() && stack.back().array) ++stack.back().count;
+  };
+  json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
+    switch (ev) {
+      case json::parse_event_t::object_start:
+        stack.push_back(Frame{false, 0, {}, {}});
+        break;
+      case json::parse_event_t::array_start:
+        stack.push_back(Frame{true, 0, {}, {}});
+        break;
+      case json::parse_event_t::key: {
+        auto& f = stack.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second && duplicate.empty())
+          duplicate = join(path_to_current(), f.key);
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        stack.pop_back();
+        finished_value();
+        break;
+      case json::parse_event_t::value:
+        finished_value();
+        break;
+    }
+    return true;
+  };
+  json doc;
+  try {
+    doc = json::parse(text, cb);
+  } catch (const json::exception& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line 1, ...".
+    std::string what = e.what();
+    auto sp = what.find("] ");
+    throw ConfineError(file +
+                       ": invalid JSON: " + (sp == std::string::npos ? what : what.substr(sp + 2)));
+  }
+  if (!duplicate.empty()) throw ConfineError(file + ": " + duplicate + ": duplicate key");
+  return doc;
+}
+
+// Names of templates and policy groups: they become file names under
+// templates_dir, so nothing that could walk out of it.
+std::optional<std::string> check_policy_name(std::string_view what, const std::string& s) {
+  const std::string bad = "invalid " + std::string(what) + " " + json_quote(s) + ": ";
+  if (s.empty() || s.size() > 64) return bad + "must be 1 to 64 characters long";
+  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!ok(s.front()) || !ok(s.back())) return bad + "must match ^[a-z0-9](-?[a-z0-9])*$";
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '-' && s[i + 1] != '-') continue;
+    if (!ok(s[i])) return bad + "must match ^[a-z0-9](-?[a-z0-9])*$";
+  }
+  return std::nullopt;
+}
+
+class MetaParser {
+ public:
+  MetaParser(const std::string& file) : file_(file) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& problem) const {
+    throw ConfineError(file_ + ": " + (path.empty() ? "(top level)" : path) + ": " + problem);
+  }
+
+  void require_object(const json& j, const std::string& path) const {
+    if (!j.is_object()) fail(path, std::string("must be an object, not ") + j.type_name());
+  }
+
+  void only_keys(const json& obj, const std::string& path,
+                 std::initializer_list<const char*> allowed) const {
+    for (const auto& [k, v] : obj.items()) {
+      bool known = false;
+      for (const char* a : allowed) known = known || k == a;
+      if (known) continue;
+      std::string list;
+      for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+      fail(join(path, k), "unknown key (expected one of: " + list + ")");
+    }
+  }
+
+  std::string string_field(const json& obj, const std::string& path, const char* key,
+                           bool required) const {
+    auto it = obj.find(key);
+    if (it == obj.end()) {
+      if (required) fail(join(path, key), "required key is missing");
+      return "";
+    }
+    if (!it->is_string())
+      fail(join(path, key), std::string("must be a string, not ") + it->type_name());
+    return it->get<std::string>();
+  }
+
+  std::string description(const json& obj, const std::string& path) const {
+    std::string d = string_field(obj, path, "description", false);
+    if (d.size() > kMaxDescription)
+      fail(join(path, "description"), "longer than " + std::to_string(kMaxDescription) + " bytes");
+    // Descriptions end up in systemd units and terminals: no control bytes.
+    for (unsigned char c : d)
+      if (c < 0x20 || c == 0x7f)
+        fail(join(path, "description"), "must not contain control characters");
+    return d;
+  }
+
+  std::string contained_path(const json& v, const std::string& path) const {
+    if (!v.is_string()) fail(path, std::string("must be a string, not ") + v.type_name());
+    std::string p = v.get<std::string>();
+    if (!is_contained_relative_path(p))
+      fail(path, "path " + json_quote(p) +
+                     " must be relative to the package directory and stay inside it "
+                     "(no leading \"/\", no \"..\", \".\" or empty components)");
+    return p;
+  }
+
+  SecurityFiles security_files(const json& obj, const std::string& path, bool need_both) const {
+    require_object(obj, path);
+    only_keys(obj, path, {"apparmor", "seccomp"});
+    SecurityFiles f;
+    if (auto it = obj.find("apparmor"); it != obj.end())
+      f.apparmor = contained_path(*it, join(path, "apparmor"));
+    if (auto it = obj.find("seccomp"); it != obj.end())
+      f.seccomp = contained_path(*it, join(path, "seccomp"));
+    // Raw policy replaces the templates for both layers: a missing half
+    // would leave that layer without any policy, so both are required.
+    if (need_both && f.apparmor.empty()) fail(join(path, "apparmor"), "required key is missing");
+    if (need_both && f.seccomp.empty()) fail(join(path, "seccomp"), "required key is missing");
+    if (f.apparmor.empty() && f.seccomp.empty()) fail(path, "must name apparmor, seccomp or both");
+    return f;
+  }
+
+  AppEntry app(const json& j, AppEntry::Kind kind, const std::string& path) const {
+    require_object(j, path);
+    const char* exec_key = kind == AppEntry::Kind::Service ? "start" : "exec";
+    only_keys(j, path,
+              {"name", exec_key, "description", "caps", "security-template", "security-override",
+               "security-policy"});
+    AppEntry a;
+    a.kind = kind;
+    a.json_path = path;
+    a.name = string_field(j, path, "name", true);
+    if (auto e = check_app_name(a.name)) fail(join(path, "name"), *e);
+    if (!j.contains(exec_key)) fail(join(path, exec_key), "required key is missing");
+    a.exec = contained_path(j[exec_key], join(path, exec_key));
+    a.description = description(j, path);
+
+    const bool has_caps = j.contains("caps");
+    const bool has_template = j.contains("security-template");
+    const bool has_override = j.contains("security-override");
+    const bool has_policy = j.contains("security-policy");
+    if (has_caps) {
+      const json& caps = j["caps"];
+      const std::string cpath = join(path, "caps");
+      if (!caps.is_array()) fail(cpath, std::string("must be an array, not ") + caps.type_name());
+      std::set<std::string> seen;
+      for (size_t i = 0; i < caps.size(); ++i) {
+        const std::string ipath = index(cpath, i);
+        if (!caps[i].is_string())
+          fail(ipath, std::string("must be a string, not ") + caps[i].type_name());
+        std::string cap = caps[i].get<std::string>();
+        if (auto e = check_policy_name("policy group", cap)) fail(ipath, *e);
+        if (!seen.insert(cap).second) fail(ipath, "duplicate policy group " + json_quote(cap));
+        a.caps.push_back(cap);
+      }
+    }
+    if (has_template) {
+      a.security_template = string_field(j, path, "security-template", true);
+      if (auto e = check_policy_name("template", a.security_template))
+        fail(join(path, "security-template"), *e);
+    }
+    if (has_override) {
+      const std::string opath = join(path, "security-override");
+      for (auto [given, name] :
+           {std::pair{has_caps, "caps"}, std::pair{has_template, "security-template"},
+            std::pair{has_policy, "security-policy"}})
+        if (given) fail(opath, std::string("cannot be combined with ") + name);
+      a.security_override = security_files(j["security-override"], opath, false);
+    }
+    if (has_policy) {
+      const std::string ppath = join(path, "security-policy");
+      for (auto [given, name] :
+           {std::pair{has_caps, "caps"}, std::pair{has_template, "security-template"}})
+        if (given) fail(ppath, std::string("cannot be combined with ") + name);
+      a.security_policy = security_files(j["security-policy"], ppath, true);
+    }
+    // SPEC defaults: neither caps nor a template -> ["network-client"]; a
+    // template without caps -> [] (a.caps is already empty). Raw policy uses
+    // neither, so it gets no caps.
+    if (!has_caps && !has_template && !has_policy) a.caps = {"network-client"};
+    return a;
+  }
+
+  std::vector<AppEntry> apps(const json& doc, const char* key, AppEntry::Kind kind) const {
+    std::vector<AppEntry> out;
+    auto it = doc.find(key);
+    if (it == doc.end()) return out;
+    if (!it->is_array()) fail(key, std::string("must be an array, not ") + it->type_name());
+    for (size_t i = 0; i < it->size(); ++i) out.push_back(app((*it)[i], kind, index(key, i)));
+    return out;
+  }
+
+ private:
+  std::string file_;
+};
+
+// Resolves `rel` under `root` (both real paths) and checks it stays inside:
+// a symlink in the package must not lead the launcher or the policy compiler
+// to a file outside it.
+std::string resolve_inside(const std::string& root, const std::string& rel, const MetaParser& p,
+                           const std::string& path) {
+  std::string full = root + "/" + rel;
+  char buf[PATH_MAX];
+  if (!::realpath(full.c_str(), buf)) {
+    int e = errno;
+    if (e == ENOENT || e == ENOTDIR)
+      p.fail(path, json_quote(rel) + " does not exist in the package");
+    p.fail(path, "cannot resolve " + json_quote(rel) + ": " + std::strerror(e));
+  }
+  std::string real = buf;
+  if (real.compare(0, root.size() + 1, root + "/") != 0)
+    p.fail(path, json_quote(rel) + " resolves to " + json_quote(real) + ", outside the package");
+  return real;
+}
+
+void check_package_file(const std::string& root, const std::string& rel, bool executable,
+                        const MetaParser& p, const std::string& path) {
+  std::string real = resolve_inside(root, rel, p, path);
+  struct stat st;
+  if (::stat(real.c_str(), &st) != 0) p.fail(path, "cannot stat " + json_quote(rel));
+  if (!S_ISREG(st.st_mode)) p.fail(path, json_quote(rel) + " is not a regular file");
+  if (executable && (st.st_mode & 0111) == 0) p.fail(path, json_quote(rel) + " is not executable");
+}
+
+}  // namespace
+
+std::vector<const AppEntry*> PackageMeta::apps() const {
+  std::vector<const AppEntry*> out;
+  for (const auto& s : services) out.push_back(&s);
+  for (const auto& b : binaries) out.push_back(&b);
+  return out;
+}
+
+PackageMeta parse_package_meta(const std::string& text, const std::string& file,
+                               const std::string& origin) {
+  MetaParser p(file);
+  json doc = parse_json_strict(text, file);
+  p.require_object(doc, "");
+  p.only_keys(doc, "", {"name", "version", "type", "description", "services", "binaries"});
+
+  PackageMeta m;
+  m.file = file;
+  m.name = p.string_field(doc, "", "name", true);
+  if (auto e = check_package_name(m.name)) p.fail("name", *e);
+  m.version = p.string_field(doc, "", "version", true);
+  if (auto e = check_version(m.version)) p.fail("version", *e);
+  if (doc.contains("type")) {
+    std::string t = p.string_field(doc, "", "type", true);
+    auto type = parse_package_type(t);
+    if (!type) p.fail("type", "invalid type " + json_quote(t) + ": must be app, framework or oem");
+    m.type = *type;
+  }
+  // The origin is the publisher's namespace, given by whoever installs the
+  // package (--origin), never by the package itself.
+  if (m.type == PackageType::App) {
+    if (origin.empty()) p.fail("type", "a package of type app needs --origin ORIGIN");
+    if (auto e = check_origin(origin)) p.fail("--origin", *e);
+    m.origin = origin;
+  } else if (!origin.empty()) {
+    p.fail("type",
+           "--origin is only for packages of type app, not " + std::string(to_string(m.type)));
+  }
+  m.description = p.description(doc, "");
+  m.services = p.apps(doc, "services", AppEntry::Kind::Service);
+  m.binaries = p.apps(doc, "binaries", AppEntry::Kind::Binary);
+
+  // Names are unique across services and binaries: both become APP_IDs.
+  std::map<std::string, std::string> seen;
+  for (const AppEntry* a : m.apps()) {
+    auto [it, fresh] = seen.emplace(a->name, a->json_path);
+    if (!fresh)
+      p.fail(join(a->json_path, "name"),
+             "app name " + json_quote(a->name) + " is already used by " + it->second);
+  }
+  return m;
+}
+
+PackageMeta load_package_meta(const std::string& package_dir, const std::string& origin) {
+  const std::string file = package_dir + "/meta/package.json";
+  char buf[PATH_MAX];
+  if (!::realpath(package_dir.c_str(), buf))
+    throw ConfineError("cannot open package directory " + package_dir, errno);
+  const std::string root = buf;
+  struct stat st;
+  if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw ConfineError(package_dir + ": not a directory");
+  if (root == "/") throw ConfineError(package_dir + ": the root directory is not a package");
+
+  MetaParser p(file);
+  if (!::realpath(file.c_str(), buf)) throw ConfineError("cannot read " + file, errno);
+  const std::string real_meta = buf;
+  if (real_meta.compare(0, root.size() + 1, root + "/") != 0)
+    throw ConfineError(file + ": resolves to " + json_quote(real_meta) + ", outside the package");
+  UniqueFd fd(::open(real_meta.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd.valid()) throw ConfineError("cannot open " + file, errno);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    throw ConfineError(file + ": not a regular file");
+  auto text = read_fd(fd.get(), kMaxMetaSize);
+  if (!text) throw ConfineError(text.error().context(file));
+
+  PackageMeta m = parse_package_meta(*text, file, origin);
+  for (const AppEntry* a : m.apps()) {
+    const char* exec_key = a->kind == AppEntry::Kind::Service ? "start" : "exec";
+    check_package_file(root, a->exec, true, p, join(a->json_path, exec_key));
+    for (const auto& [field, files] : {std::pair{"security-override", &a->security_override},
+                                       std::pair{"security-policy", &a->security_policy}}) {
+      if (!*files) continue;
+      const std::string fpath = join(a->json_path, field);
+      if (!(*files)->apparmor.empty())
+        check_package_file(root, (*files)->apparmor, false, p, join(fpath, "apparmor"));
+      if (!(*files)->seccomp.empty())
+        check_package_file(root, (*files)->seccomp, false, p, join(fpath, "seccomp"));
+    }
+  }
+  return m;
+}
+
+}  // namespace confine::install
