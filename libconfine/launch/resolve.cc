@@ -1,0 +1,153 @@
+#include "launch/resolve.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+
+namespace confine::launch {
+namespace {
+
+// Largest launch record we accept; real ones are a few hundred bytes.
+constexpr size_t kMaxRecordSize = 64 * 1024;
+
+// Root-owned and writable only by root; a sticky root-owned directory is
+// accepted as a parent because others cannot replace the entries we walk.
+Status check_trusted_dir(int fd, const std::string& shown) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
+  if (!S_ISDIR(st.st_mode)) return Error::from_errno(ENOTDIR, shown + " is not a directory");
+  if (st.st_uid != 0)
+    return Error::from_errno(
+        EPERM, shown + " is owned by uid " + std::to_string(st.st_uid) + ", not root");
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+    return Error::from_errno(EPERM, shown + " is writable by group or others");
+  return Status::Ok();
+}
+
+Result<UniqueFd> open_trusted_child(int parent, const std::string& comp, const std::string& shown) {
+  UniqueFd fd(::openat(parent, comp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) {
+    int e = errno;
+    struct stat st;
+    if (fstatat(parent, comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+      return Error::from_errno(ELOOP, shown + " is a symlink");
+    return Error::from_errno(e, "cannot open " + shown);
+  }
+  if (auto s = check_trusted_dir(fd.get(), shown); !s) return s.error();
+  return fd;
+}
+
+Resolution fail(int code, std::string message) {
+  Resolution r;
+  r.exit_code = code;
+  r.message = std::move(message);
+  return r;
+}
+
+// ENOENT on the way to something that should exist means it is not
+// installed (127); any other failure is a launch that must not go on (125).
+Resolution fail_lookup(const Error& e, const std::string& app, const std::string& what) {
+  if (e.err == ENOENT) return fail(kExitNoSuchApp, "no such app \"" + app + "\": " + what);
+  return fail(kExitCannotRun, e.describe());
+}
+
+}  // namespace
+
+Result<UniqueFd> open_trusted_dir(const std::string& path) {
+  if (path.empty() || path.front() != '/')
+    return Error::from_errno(EINVAL, "not an absolute path: " + path);
+  UniqueFd dir(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return Error::from_errno(errno, "cannot open /");
+  if (auto s = check_trusted_dir(dir.get(), "/"); !s) return s.error();
+  std::string shown;
+  size_t pos = 1;
+  while (pos < path.size()) {
+    size_t next = path.find('/', pos);
+    if (next == std::string::npos) next = path.size();
+    std::string comp = path.substr(pos, next - pos);
+    pos = next + 1;
+    if (comp.empty() || comp == ".") continue;
+    if (comp == "..") return Error::from_errno(EINVAL, "'..' in trusted path " + path);
+    shown += "/" + comp;
+    auto fd = open_trusted_child(dir.get(), comp, shown);
+    if (!fd) return fd.error();
+    dir = std::move(*fd);
+  }
+  return dir;
+}
+
+Resolution resolve_app(const Layout& layout, std::string_view app_arg) {
+  const std::string app(app_arg);
+  auto ref = AppRef::parse(app_arg);
+  if (!ref) return fail(kExitNoSuchApp, "no such app: " + ref.error().message);
+
+  // The package directory holds `current` and the install dirs; it must be
+  // root's, or a user could point `current` or a version dir elsewhere.
+  const std::string pkg_dir = layout.package_dir(ref->key);
+  auto pkg = open_trusted_dir(pkg_dir);
+  if (!pkg) return fail_lookup(pkg.error(), app, "package " + ref->key.str() + " is not installed");
+
+  std::string version;
+  if (ref->version) {
+    version = *ref->version;
+  } else {
+    char buf[PATH_MAX];
+    ssize_t n = ::readlinkat(pkg->get(), "current", buf, sizeof buf);
+    if (n < 0) {
+      Error e = Error::from_errno(errno, "cannot read " + layout.current_link(ref->key));
+      return fail_lookup(e, app, "package " + ref->key.str() + " has no current version");
+    }
+    if (static_cast<size_t>(n) >= sizeof buf)
+      return fail(kExitCannotRun, layout.current_link(ref->key) + ": target too long");
+    version.assign(buf, static_cast<size_t>(n));
+    // The link must name a sibling version directory, nothing else.
+    if (auto bad = check_version(version))
+      return fail(kExitCannotRun, layout.current_link(ref->key) + ": " + *bad);
+  }
+
+  ResolvedApp out;
+  out.install_dir = layout.install_dir(ref->key, version);
+  auto inst = open_trusted_child(pkg->get(), version, out.install_dir);
+  if (!inst)
+    return fail_lookup(inst.error(), app,
+                       "version " + version + " of " + ref->key.str() + " is not installed");
+  out.install_fd = std::move(*inst);
+
+  AppId id{ref->key, ref->app, version};
+  const std::string record_path = layout.launch_record(id);
+  auto text = read_trusted(record_path, kMaxRecordSize);
+  if (!text)
+    return fail_lookup(text.error(), app,
+                       "package " + ref->key.str() + " " + version + " has no app \"" + ref->app +
+                           "\" (no launch record " + record_path + ")");
+  auto record = LaunchRecord::parse(*text, record_path);
+  if (!record) return fail(kExitCannotRun, record.error().describe());
+  if (!(record->id == id))
+    return fail(kExitCannotRun,
+                record_path + ": app_id \"" + record->id.str() + "\" does not match the file name");
+  out.record = std::move(*record);
+  out.exec_path = out.install_dir + "/" + out.record.exec;
+
+  // Check the app's file now, before any directory is created or privilege
+  // touched, so that 126/127 mean what SPEC.md says. execve() has the last
+  // word; this only gives the common mistakes their exit status early.
+  struct stat st;
+  if (fstatat(out.install_fd.get(), out.record.exec.c_str(), &st, 0) != 0) {
+    int e = errno;
+    if (e == ENOENT)
+      return fail(kExitNoSuchApp,
+                  "no such app \"" + app + "\": " + out.exec_path + " does not exist");
+    return fail(kExitCannotRun, Error::from_errno(e, "cannot stat " + out.exec_path).describe());
+  }
+  if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
+    return fail(kExitNotExecutable, out.exec_path + " is not an executable file");
+
+  Resolution r;
+  r.app = std::move(out);
+  return r;
+}
+
+}  // namespace confine::launch

@@ -1,0 +1,56 @@
+// Resolving the APP argument of confine-run to an installed app: the first
+// launch step (ARCHITECTURE.md "Launch order").
+//
+// APP is an APP_ID or `<key>_<app>`; for the latter the version is the target
+// of `<apps_dir>/<key>/current`, read with readlinkat() on the fd of the
+// package directory. Everything the launcher trusts here is checked on the
+// way: the package and install directories must be root-owned and not
+// writable by others all the way from "/", with no symlinks (a sticky
+// root-owned directory such as /tmp is accepted as a parent), the launch
+// record is read with read_trusted(), and the record must name the APP_ID it
+// is filed under.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/launch_record.h"
+#include "core/layout.h"
+#include "core/safe_io.h"
+
+namespace confine::launch {
+
+// Exit statuses of SPEC.md "Commands".
+inline constexpr int kExitCannotRun = 125;      // could not confine or start it
+inline constexpr int kExitNotExecutable = 126;  // the app's file is not executable
+inline constexpr int kExitNoSuchApp = 127;      // no such app
+
+struct ResolvedApp {
+  LaunchRecord record;      // record.id is the resolved APP_ID
+  std::string install_dir;  // <apps_dir>/<key>/<version>
+  std::string exec_path;    // <install_dir>/<record.exec>
+  UniqueFd install_fd;      // the verified install dir (O_DIRECTORY)
+};
+
+// The outcome of resolve_app(): exit_code 0 and `app` filled, or the exit
+// status to use (125, 126, 127) and the message to print after
+// "confine-run: error: ".
+struct Resolution {
+  int exit_code = 0;
+  std::string message;
+  ResolvedApp app;
+};
+
+// No such app (127): APP is not a valid name, the package, version, current
+// link or launch record does not exist, or the app's file is missing.
+// Not executable (126): the app's file is not a regular file with an execute
+// bit. Everything else (untrusted paths, a bad record, I/O errors) is 125.
+Resolution resolve_app(const Layout& layout, std::string_view app);
+
+// Opens absolute directory `path` without following symlinks, requiring every
+// component (including `path`) to be owned by root and not writable by group
+// or others, unless it is a sticky directory. Errors: ELOOP, EPERM, ENOENT...
+Result<UniqueFd> open_trusted_dir(const std::string& path);
+
+}  // namespace confine::launch
