@@ -1,0 +1,126 @@
+#include "seccomp/load.h"
+
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <optional>
+
+#include "launch/steps.h"
+
+namespace confine::seccomp {
+namespace {
+
+long sys_seccomp(unsigned op, unsigned flags, void* arg) {
+  return ::syscall(SYS_seccomp, op, flags, arg);
+}
+
+// Loads one program. The kernel copies it; `prog` may go away afterwards.
+Status load_program(const std::vector<sock_filter>& prog, const char* what) {
+  sock_fprog fprog{static_cast<unsigned short>(prog.size()),
+                   const_cast<sock_filter*>(prog.data())};  // the kernel only reads it
+  if (sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) return Error::from_errno(errno, what);
+  return Status::Ok();
+}
+
+class SeccompStep final : public launch::LaunchStep {
+ public:
+  const char* name() const override { return "seccomp"; }
+
+  Status prepare(launch::LaunchContext& ctx) override {
+    const bool required = ctx.config.seccomp == LayerMode::Required;
+    if (auto k = kernel_supports_filters(); !k) {
+      if (required) return k;
+      ctx.skipped.push_back("seccomp: " + k.error().describe());
+      return Status::Ok();
+    }
+    if (!ctx.record.has_layer("seccomp")) {
+      // An install that generated no filter, with a config that requires
+      // one: never run the app unconfined.
+      if (required)
+        return Error::from_errno(ENOENT, "no seccomp filter was installed for " +
+                                             ctx.record.id.str() +
+                                             " and the configuration requires seccomp");
+      ctx.skipped.push_back("seccomp: no filter was installed for this app");
+      return Status::Ok();
+    }
+    // The record says a filter exists: it must be there, trusted and valid.
+    auto image = read_filter_file(ctx.layout.seccomp_filter(ctx.record.id));
+    if (!image) return image.error();
+    image_ = std::move(image).value();
+    ctx.applied.push_back("seccomp (" + std::to_string(image_->rule_count) + " rules" +
+                          (image_->deny.empty() ? "" : ", argument denies") + ")");
+    return Status::Ok();
+  }
+
+  Status apply(launch::LaunchContext& ctx) override {
+    if (!image_) return Status::Ok();  // skipped in prepare(), reported there
+    return load_filter(*image_, ctx.config.no_new_privs);
+  }
+
+ private:
+  std::optional<FilterImage> image_;
+};
+
+}  // namespace
+
+Result<FilterImage> read_filter_file(const std::string& path, const TrustPolicy& trust) {
+  auto fd = open_trusted(path, trust);
+  if (!fd) return fd.error();
+  auto bytes = read_fd(fd->get(), kMaxFileSize);
+  if (!bytes) return bytes.error().context(path);
+  return decode_filter(*bytes, path);
+}
+
+Status kernel_supports_filters() {
+  // EINVAL: the kernel was built without CONFIG_SECCOMP.
+  if (::prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0)
+    return Error::from_errno(errno, "the kernel does not support seccomp");
+  uint32_t action = SECCOMP_RET_ERRNO;
+  if (sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &action) != 0)
+    return Error::from_errno(errno, "the kernel does not support seccomp filters with errno");
+  return Status::Ok();
+}
+
+bool needs_no_new_privs(bool configured) {
+  if (configured) return true;
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  // Cannot tell: be strict. The kernel decides the same way (CAP_SYS_ADMIN
+  // effective in our user namespace, else no_new_privs is required).
+  if (::syscall(SYS_capget, &hdr, data) != 0) return true;
+  return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) == 0;
+}
+
+Status load_filter(const FilterImage& image, bool force_no_new_privs) {
+  if (needs_no_new_privs(force_no_new_privs)) {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+      return Error::from_errno(errno, "cannot set no_new_privs");
+    // Verify, as bubblewrap does for its privilege drops.
+    if (::prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+      return Error::from_errno(EPERM, "no_new_privs did not take effect");
+  }
+  // Deny program first: the allow program normally does not allow
+  // seccomp(2) itself, so nothing can be loaded after it. The kernel keeps
+  // the most restrictive result of all stacked filters whatever their order:
+  // a matching deny (ERRNO) beats the allow program's ALLOW. When both deny,
+  // the later (allow) program's errno is reported.
+  if (!image.deny.empty())
+    if (auto s = load_program(image.deny, "cannot load the seccomp deny program"); !s) return s;
+  if (auto s = load_program(image.allow, "cannot load the seccomp allow program"); !s) return s;
+  return Status::Ok();
+}
+
+std::unique_ptr<launch::LaunchStep> make_seccomp_step() {
+  return std::make_unique<SeccompStep>();
+}
+
+}  // namespace confine::seccomp
+
+// The factory launch/steps.cc calls (declared in launch/steps.h).
+std::unique_ptr<confine::launch::LaunchStep> confine::launch::make_seccomp_step() {
+  return seccomp::make_seccomp_step();
+}
