@@ -1,0 +1,244 @@
+#include "apparmor/profile.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "apparmor/label.h"
+#include "core/error.h"
+#include "core/layout.h"
+
+namespace confine::apparmor {
+namespace {
+
+bool has_control_char(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+// Characters a path may hold unquoted. Everything else (space, ',', '#',
+// '"', '=', '(', ...) would end or change the rule, so such a path is quoted.
+bool plain_path_char(unsigned char c) {
+  return std::isalnum(c) ||
+         std::string_view("/_.-+~:@{}*?[]^!").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+std::string describe_source(const std::string& source) {
+  return source.empty() ? std::string("policy") : source;
+}
+
+// "r", "rw", "mrix", ... -> the same letters, checked: AppArmor would accept
+// more (ux, px, ...) but the model only has inherit-exec, and an unconfined
+// or profile-changing exec mode must never come out of a template or group.
+std::string checked_access(const policy::FileRule& r) {
+  const std::string& a = r.access;
+  std::string out;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c == 'i' && i + 1 < a.size() && a[i + 1] == 'x') {
+      out += "ix";
+      ++i;
+    } else if (std::string_view("rwalkm").find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      throw ConfineError(describe_source(r.source) + ": file rule " + r.path + ": access \"" + a +
+                         "\": only the letters r w a l k m and ix are allowed");
+    }
+  }
+  if (out.empty())
+    throw ConfineError(describe_source(r.source) + ": file rule " + r.path + ": empty access");
+  return out;
+}
+
+// Lower-case words only: "net_raw", "inet stream", "netlink raw".
+void check_words(const std::string& what, const std::string& s) {
+  bool ok = !s.empty() && s.front() != ' ' && s.back() != ' ';
+  for (unsigned char c : s)
+    if (!(std::islower(c) || std::isdigit(c) || c == '_' || c == ' ')) ok = false;
+  if (!ok) throw ConfineError(what + " \"" + s + "\": expected lower-case words");
+}
+
+// The peer expression for rules that let the app talk to itself. With a
+// global profile the app's tasks carry the stacked label, whose components
+// the kernel sorts by name; both orders are listed.
+std::string self_peer(const AppId& id, const Config& config) {
+  const std::string app = id.str();
+  if (config.global_profile.empty() || !config.apparmor_namespace.empty()) return app;
+  // In a namespace the global component is not visible from the app's
+  // profile, so the plain name above suffices there.
+  const std::string& g = config.global_profile;
+  return "\"{" + app + "," + app + "//&" + g + "," + g + "//&" + app + "}\"";
+}
+
+void emit_file_rule(std::string& out, const std::string& prefix, const policy::FileRule& r) {
+  out += "  " + prefix + (r.audit ? "audit " : "") + quote_path(r.path) + " " + checked_access(r) +
+         ",\n";
+}
+
+std::vector<std::string> tokens(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : line) {
+    // '(' ')' '=' split too, so that "flags=(unconfined)" yields "unconfined".
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == '(' || c == ')' ||
+        c == '=') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool is_unconfined_exec_mode(const std::string& t) {
+  // Permission words are letters only; an exec mode with u/U (ux, Ux, pux,
+  // PUx, cux, CUx, ...) runs the target unconfined.
+  if (t.empty() || t.back() != 'x') return false;
+  if (!std::all_of(t.begin(), t.end(), [](char c) {
+        return std::string_view("rwaklmixpcuUPCI").find(c) != std::string_view::npos;
+      }))
+    return false;
+  return t.find_first_of("uU") != std::string::npos;
+}
+
+}  // namespace
+
+std::string quote_path(const std::string& path) {
+  if (path.empty()) throw ConfineError("empty path in an AppArmor rule");
+  if (has_control_char(path))
+    throw ConfineError("path in an AppArmor rule contains a control character");
+  if (path.front() != '/' && !path.starts_with("@{"))
+    throw ConfineError("path \"" + path +
+                       "\" in an AppArmor rule must be absolute or start with @{");
+  // A ',' inside {a,b} is AppArmor alternation, not the end of the rule.
+  int depth = 0;
+  bool plain = true;
+  for (unsigned char c : path) {
+    if (c == '{')
+      ++depth;
+    else if (c == '}')
+      --depth;
+    if (!(plain_path_char(c) || (c == ',' && depth > 0))) plain = false;
+  }
+  if (plain) return path;
+  std::string out = "\"";
+  for (char c : path) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string literal_path(const std::string& path) {
+  if (has_control_char(path))
+    throw ConfineError("directory \"" + path + "\" contains a control character");
+  std::string escaped;
+  for (char c : path) {
+    if (std::string_view("*?[]{}^\\\"").find(c) != std::string_view::npos) escaped += '\\';
+    escaped += c;
+  }
+  bool plain = std::all_of(escaped.begin(), escaped.end(),
+                           [](unsigned char c) { return plain_path_char(c) || c == '\\'; });
+  return plain ? escaped : "\"" + escaped + "\"";
+}
+
+std::vector<std::string> variable_definitions(const AppId& id, const Config& config) {
+  const Layout layout(config);
+  const std::string user_data = "/.local/share/confine/" + id.key.str() + "/" + id.version;
+  // The per-user tmp root is <tmp_dir>/confine-<uid>; the uid is only known
+  // at launch, so the profile matches any numeric one.
+  std::string tmp = literal_path(config.tmp_dir);
+  bool quoted = tmp.front() == '"';
+  if (quoted) tmp = tmp.substr(1, tmp.size() - 2);
+  tmp += "/confine-[0-9]*/" + id.str();
+  if (quoted) tmp = "\"" + tmp + "\"";
+  return {
+      "@{CONFINE_APP_PATH}=" + literal_path(layout.install_dir(id.key, id.version)),
+      "@{CONFINE_APP_DATA_PATH}=" + literal_path(layout.data_dir(id.key, id.version)),
+      // @{HOME} comes from <tunables/home>: every user's home directory.
+      "@{CONFINE_APP_USER_DATA_PATH}=@{HOME}" + user_data,
+      "@{CONFINE_APP_TMPDIR}=" + tmp,
+  };
+}
+
+void check_raw_line(const std::string& line) {
+  if (has_control_char(line))
+    throw ConfineError("raw AppArmor line contains a control character: \"" + line + "\"");
+  std::vector<std::string> t = tokens(line);
+  for (size_t i = 0; i < t.size(); ++i) {
+    const std::string& w = t[i];
+    if (w == "#include" || w == "include") {
+      // <search path> includes only: a quoted or absolute include could read
+      // any file on the installing machine into the policy.
+      std::string target = i + 1 < t.size() ? t[i + 1] : "";
+      if (target == "if" && i + 3 < t.size() && t[i + 2] == "exists") target = t[i + 3];
+      if (target.size() < 3 || target.front() != '<' || target.back() != '>' || target[1] == '/' ||
+          target.find("..") != std::string::npos)
+        throw ConfineError("raw AppArmor line \"" + line +
+                           "\": only includes of the form <path> are allowed");
+      return;
+    }
+    if (!w.empty() && w.front() == '#') return;  // the rest is a comment
+    if (w == "change_profile" || w == "change_hat" || w == "unconfined" ||
+        w.find("->") != std::string::npos || is_unconfined_exec_mode(w))
+      throw ConfineError("raw AppArmor line \"" + line +
+                         "\": unconfined execution and profile transitions are not allowed");
+  }
+}
+
+std::string emit_profile(const AppId& id, const policy::Policy& policy, const Config& config) {
+  std::string out;
+  out += "# AppArmor profile of " + id.str() + ", generated by confine install.\n";
+  for (const auto& s : policy.sources) {
+    if (has_control_char(s)) throw ConfineError("policy source name contains a control character");
+    out += "# from: " + s + "\n";
+  }
+  out += "abi <abi/3.0>,\ninclude <tunables/global>\n\n";
+  for (const auto& v : variable_definitions(id, config)) out += v + "\n";
+  out += "\nprofile " + profile_name(id, config) + " {\n";
+  out += "  include <abstractions/base>\n";
+
+  if (!policy.apparmor_raw.empty()) out += "\n";
+  for (const auto& line : policy.apparmor_raw) {
+    check_raw_line(line);
+    out += "  " + line + "\n";
+  }
+
+  const policy::RuleSet& allow = policy.allow;
+  const policy::RuleSet& deny = policy.deny;
+  if (!allow.capabilities.empty() || !allow.network.empty()) out += "\n";
+  for (const auto& c : allow.capabilities) {
+    check_words("capability", c);
+    out += "  capability " + c + ",\n";
+  }
+  for (const auto& n : allow.network) {
+    check_words("network rule", n);
+    out += "  network " + n + ",\n";
+  }
+
+  if (!allow.files.empty()) out += "\n";
+  for (const auto& r : allow.files) emit_file_rule(out, "", r);
+
+  // Deny rules win over any allow, including ones from abstractions.
+  if (!deny.files.empty() || !deny.capabilities.empty() || !deny.network.empty()) out += "\n";
+  for (const auto& r : deny.files) emit_file_rule(out, "deny ", r);
+  for (const auto& c : deny.capabilities) {
+    check_words("capability", c);
+    out += "  deny capability " + c + ",\n";
+  }
+  for (const auto& n : deny.network) {
+    check_words("network rule", n);
+    out += "  deny network " + n + ",\n";
+  }
+
+  // The app may signal, inspect and talk to its own processes (and only
+  // those): multi-process apps need it, other labels stay out of reach.
+  const std::string peer = self_peer(id, config);
+  out += "\n  signal (send, receive) peer=" + peer + ",\n";
+  out += "  ptrace (read, readby) peer=" + peer + ",\n";
+  out += "  unix peer=(label=" + peer + "),\n";
+  out += "}\n";
+  return out;
+}
+
+}  // namespace confine::apparmor

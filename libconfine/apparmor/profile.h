@@ -1,0 +1,58 @@
+// The AppArmor profile of one app, emitted from its resolved Policy.
+// Install path only (confine); the text is validated by apparmor_parser
+// (apparmor/parser.h) before anything is loaded.
+//
+// Shape of a generated profile (see tests/unit/apparmor/golden/):
+//
+//   abi <abi/3.0>,
+//   include <tunables/global>
+//   @{CONFINE_APP_PATH}=...            the five path variables of model.h,
+//   ...                                defined from the config's layout
+//   profile APP_ID {                   or :NS:APP_ID with apparmor_namespace
+//     include <abstractions/base>      always: every dynamically linked
+//                                      program needs it to start
+//     <apparmor_raw lines>             template / group escape hatch
+//     capability ..., network ...,     allow rules
+//     /path access, audit /path w,     file rules; audit = log on write
+//     deny ...                         deny rules (AppArmor's deny wins)
+//     signal/ptrace/unix peer=APP_ID   the app may talk to itself
+//   }
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/names.h"
+#include "policy/model.h"
+
+namespace confine::apparmor {
+
+// Returns the profile text for `id` confined by `policy` (already
+// effective()). Throws ConfineError naming the rule's source for rules that
+// cannot be expressed safely: unknown access letters, newlines or control
+// characters, unconfined exec modes or profile transitions in raw lines.
+std::string emit_profile(const AppId& id, const policy::Policy& policy, const Config& config);
+
+// The variable definitions placed above the profile, one per line, e.g.
+// "@{CONFINE_APP_PATH}=/var/lib/confine/apps/foo.bar/1.0".
+std::vector<std::string> variable_definitions(const AppId& id, const Config& config);
+
+// `path` as an AppArmor file-rule path: quoted when it holds characters the
+// parser would otherwise split on (spaces, commas, '#', quotes), with '"'
+// and '\' escaped inside the quotes; glob characters are kept as globs.
+// Throws ConfineError for an empty path, control characters or a path that
+// is neither absolute nor starts with a variable.
+std::string quote_path(const std::string& path);
+
+// A literal directory (from the config) as an AppArmor value: AppArmor glob
+// characters are escaped so that "/srv/a*b" only matches itself.
+std::string literal_path(const std::string& path);
+
+// Checks a verbatim profile line from a template, group or override
+// (Policy::apparmor_raw). Throws ConfineError when the line could leave the
+// profile's confinement: unconfined exec modes (ux, Ux, pux, ...),
+// change_profile, or an include that is not a <search path> include.
+void check_raw_line(const std::string& line);
+
+}  // namespace confine::apparmor
