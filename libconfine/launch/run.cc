@@ -136,10 +136,13 @@ int run_app(const RunRequest& req) {
   envp.reserve(env.size() + 1);
   for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
+  // A layer skipped because the config allows it is always reported (fail
+  // closed, visibly: ARCHITECTURE.md invariant 4); --verbose adds the rest.
   std::string report;
-  if (req.verbose) {
+  if (req.verbose)
     for (const auto& l : ctx.applied) report += "confine-run: applied: " + l + "\n";
-    for (const auto& l : ctx.skipped) report += "confine-run: skipped: " + l + "\n";
+  for (const auto& l : ctx.skipped) report += "confine-run: skipped: " + l + "\n";
+  if (req.verbose) {
     if (ctx.applied.empty()) report += "confine-run: applied: no confinement layer\n";
     report += "confine-run: exec " + app.exec_path + " as " + id.str() + "\n";
   }
@@ -148,7 +151,7 @@ int run_app(const RunRequest& req) {
   for (auto& step : steps)
     if (auto s = step->apply(ctx); !s)
       die_after_apply(kExitCannotRun, step->name(), s.error().message.c_str(), s.error().err);
-  if (req.verbose) raw_write_stderr(report.c_str());
+  if (!report.empty()) raw_write_stderr(report.c_str());
 
   execve(argv[0], argv.data(), envp.data());
   int e = errno;
