@@ -10,19 +10,72 @@
 
 namespace confine::install {
 
-// The steps in the order they run. Layer owners add their factory here.
+// The steps in the order they run (install/steps.cc). Layer owners add
+// their factory there.
 std::vector<std::unique_ptr<InstallStep>> install_steps();
+using Steps = std::vector<std::unique_ptr<InstallStep>>;
 
 struct InstallResult {
   PackageKey key;
   std::string version;
   std::vector<AppId> apps;
+  std::string previous_version;  // the version `current` pointed to before ("" = none)
+  bool files_unchanged = false;  // this version's files were already installed
+  std::vector<AppId> removed;    // APP_IDs of the previous version that went away
+  // Clean-up of the previous version that failed after the new version was
+  // committed (the install itself succeeded); printed as warnings.
+  std::vector<std::string> warnings;
 };
 
-// Installs the package in `package_dir` (see confine(8)). All or nothing.
+// Installs the package in `package_dir` (see confine(8)). All or nothing:
+//  1. metadata is validated before anything is written;
+//  2. the package is copied into <apps_dir>/<key>/.staging-*/ (untrusted
+//     content refused: devices, fifos, sockets, symlinks leaving it; setuid
+//     and group/other write bits stripped), then its metadata is loaded again
+//     from the copy, which is what gets installed. A version already
+//     installed must have identical content (then the files are reused);
+//  3. the data dir <data_dir>/<key>/<version> is created (carrying the
+//     previous version's data over on upgrade);
+//  4. each app's policy is resolved, every step prepares, the copy is
+//     renamed to <apps_dir>/<key>/<version>, every step commits and
+//     `current` is swapped. Any failure up to here undoes all of it (steps'
+//     abort(), and remove() of the new APP_IDs on the steps that committed
+//     when those APP_IDs did not exist before) and leaves the previous
+//     install as it was;
+//  5. then the previous version's APP_IDs are removed from every step
+//     (InstallContext::stale) and its files and data dir deleted.
+// Installs and removals are serialized by an flock on apps_dir.
 InstallResult install_package(const Config& config, const std::string& package_dir,
                               const std::string& origin);
-// Removes `key` (all versions when `version` is empty).
-void remove_package(const Config& config, const PackageKey& key, const std::string& version);
+// Same with explicit steps (tests inject failing ones).
+InstallResult install_package(const Config& config, const std::string& package_dir,
+                              const std::string& origin, const Steps& steps);
+
+struct RemoveResult {
+  std::vector<std::string> versions;  // versions whose files were removed
+  std::vector<AppId> apps;            // APP_IDs whose artifacts were removed
+};
+
+// Removes `key` (all versions when `version` is empty): first every step's
+// artifacts of its APP_IDs (in reverse step order, so the launch record goes
+// first), then its install dirs, data dirs and `current` link. Per-user data
+// under $HOME is never touched. When a step fails, the files are kept so
+// that the removal can be retried.
+RemoveResult remove_package(const Config& config, const PackageKey& key,
+                            const std::string& version);
+RemoveResult remove_package(const Config& config, const PackageKey& key, const std::string& version,
+                            const Steps& steps);
+
+struct InstalledVersion {
+  std::string version;
+  bool current = false;
+  std::vector<AppId> apps;  // from the launch records
+};
+struct InstalledPackage {
+  PackageKey key;
+  std::vector<InstalledVersion> versions;
+};
+// Packages under apps_dir, sorted by key then version.
+std::vector<InstalledPackage> list_packages(const Config& config);
 
 }  // namespace confine::install

@@ -1,0 +1,322 @@
+// confine install / remove: all or nothing. See pipeline.h for the sequence.
+#include "install/pipeline.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include "core/error.h"
+#include "core/safe_io.h"
+#include "install/installed.h"
+#include "install/package_tree.h"
+#include "policy/resolve.h"
+
+namespace confine::install {
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+bool is_dir(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// Serializes installs and removals: an exclusive flock on apps_dir itself,
+// so no lock file appears in it.
+class PackagesLock {
+ public:
+  explicit PackagesLock(const std::string& apps_dir)
+      : fd_(::open(apps_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (!fd_.valid()) throw ConfineError("cannot open " + apps_dir, errno);
+    while (::flock(fd_.get(), LOCK_EX) != 0)
+      if (errno != EINTR) throw ConfineError("cannot lock " + apps_dir, errno);
+  }
+
+ private:
+  UniqueFd fd_;
+};
+
+// What an install has created so far; undone (newest first) unless the
+// install reaches its point of no return.
+class Undo {
+ public:
+  Undo() = default;
+  Undo(const Undo&) = delete;
+  Undo& operator=(const Undo&) = delete;
+  ~Undo() {
+    if (done_) return;
+    for (auto it = actions_.rbegin(); it != actions_.rend(); ++it) {
+      if (it->tree)
+        remove_tree(it->path);
+      else
+        ::rmdir(it->path.c_str());  // only when still empty
+    }
+  }
+  // Creates directory `path` (0755) unless it exists; undo removes it if empty.
+  void mkdir(const std::string& path) {
+    if (::mkdir(path.c_str(), 0755) == 0) {
+      actions_.push_back({path, false});
+    } else if (errno != EEXIST) {
+      throw ConfineError("cannot create directory " + path, errno);
+    } else {
+      struct stat st;
+      if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        throw ConfineError(path + " exists and is not a directory");
+    }
+  }
+  // `path` (a whole tree) is new: undo removes it.
+  void created_tree(const std::string& path) { actions_.push_back({path, true}); }
+  void forget(const std::string& path) {
+    std::erase_if(actions_, [&](const Action& a) { return a.path == path; });
+  }
+  void keep() { done_ = true; }
+
+ private:
+  struct Action {
+    std::string path;
+    bool tree;
+  };
+  std::vector<Action> actions_;
+  bool done_ = false;
+};
+
+bool same_directory(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+// Creates `path`'s missing parents and itself, recording each for undo.
+void make_dirs_undoable(Undo& undo, const std::string& path) {
+  std::string cur;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    cur = path.substr(0, pos);
+    if (!cur.empty()) undo.mkdir(cur);
+  }
+}
+
+bool contains(const std::vector<AppId>& ids, const AppId& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// Calls remove(ids) on each step, collecting failures instead of stopping:
+// used once the new version is committed, when nothing is rolled back any more.
+void remove_quietly(const Config& config, const Layout& layout, const Steps& steps,
+                    const std::vector<AppId>& ids, std::vector<std::string>& warnings) {
+  if (ids.empty()) return;
+  for (const auto& s : steps) {
+    try {
+      s->remove(config, layout, ids);
+    } catch (const std::exception& e) {
+      warnings.push_back(std::string(s->name()) + ": " + e.what());
+    }
+  }
+}
+
+}  // namespace
+
+InstallResult install_package(const Config& config, const std::string& package_dir,
+                              const std::string& origin) {
+  return install_package(config, package_dir, origin, install_steps());
+}
+
+InstallResult install_package(const Config& config, const std::string& package_dir,
+                              const std::string& origin, const Steps& steps) {
+  // 1. Validate before writing anything.
+  const PackageMeta first = load_package_meta(package_dir, origin);
+  const Layout layout(config);
+  const PackageKey key = first.key();
+  const std::string& version = first.version;
+  InstallResult result{key, version, {}, "", false, {}, {}};
+
+  // apps_dir itself is undone last, after the lock is released.
+  Undo undo_apps_dir;
+  make_dirs_undoable(undo_apps_dir, config.apps_dir);
+  PackagesLock lock(config.apps_dir);
+  Undo undo;
+  const std::string pkg_dir = layout.package_dir(key);
+  const std::string install_dir = layout.install_dir(key, version);
+  undo.mkdir(pkg_dir);
+  const std::optional<std::string> previous = current_version(layout, key);
+  result.previous_version = previous.value_or("");
+
+  // 2. The copy in apps_dir is what gets installed; its metadata is read
+  // again from the copy, so changes to DIR during the copy cannot slip in.
+  std::string root = install_dir;
+  std::string staging;
+  const bool in_place = same_directory(package_dir, install_dir);
+  if (!in_place) {
+    staging = pkg_dir + "/.staging-XXXXXX";
+    if (!::mkdtemp(staging.data())) throw ConfineError("cannot create " + staging, errno);
+    undo.created_tree(staging);
+    root = staging + "/tree";
+    copy_package_tree(package_dir, root);
+  }
+  PackageMeta meta = load_package_meta(root, origin);
+  meta.file = first.file;  // messages name the file the user gave
+  if (meta.key() != key || meta.version != version)
+    throw ConfineError(package_dir + ": the package changed while it was being installed");
+  result.files_unchanged = in_place;
+  if (!in_place && exists(install_dir)) {
+    // A version is immutable once installed: same content is a no-op for
+    // the files, different content needs a new version.
+    if (!trees_equal(root, install_dir))
+      throw ConfineError(key.str() + " " + version +
+                         " is already installed with different content; give the changed "
+                         "package a new version");
+    remove_tree(staging);
+    undo.forget(staging);
+    staging.clear();
+    root = install_dir;
+    result.files_unchanged = true;
+  }
+
+  // 3. Writable app data, carried over from the version it replaces.
+  const std::string data_dir = layout.data_dir(key, version);
+  if (exists(data_dir) && !is_dir(data_dir))
+    throw ConfineError(data_dir + " exists and is not a directory");
+  if (!exists(data_dir)) {
+    make_dirs_undoable(undo, config.data_dir + "/" + key.str());
+    const std::string old_data =
+        previous && *previous != version ? layout.data_dir(key, *previous) : "";
+    undo.created_tree(data_dir);
+    if (!old_data.empty() && exists(old_data)) {
+      copy_data_tree(old_data, data_dir);
+    } else if (::mkdir(data_dir.c_str(), 0755) != 0) {
+      throw ConfineError("cannot create directory " + data_dir, errno);
+    }
+  }
+
+  // 4. Policy for every app, then prepare / move / commit / switch.
+  InstallContext ctx{config, layout, meta, install_dir, {}, {}};
+  for (const AppEntry* a : meta.apps()) {
+    policy::ResolvedApp r = policy::resolve_app(config, meta, *a, root);
+    ctx.apps.push_back(AppPlan{meta.app_id(*a),
+                               a,
+                               std::move(r.policy),
+                               std::move(r.raw_apparmor),
+                               std::move(r.raw_seccomp),
+                               {}});
+    result.apps.push_back(ctx.apps.back().id);
+  }
+  const std::vector<AppId> recorded = recorded_apps(layout, key);
+  bool ids_are_new = true;
+  for (const auto& id : recorded) {
+    if (contains(result.apps, id))
+      ids_are_new = false;
+    else
+      ctx.stale.push_back(id);
+  }
+
+  size_t started = 0;  // steps whose prepare() or commit() ran (even partly)
+  auto fail = [&](size_t committed) noexcept {
+    for (size_t i = 0; i < started; ++i) steps[i]->abort(ctx);
+    // Artifacts the committed steps wrote for APP_IDs that did not exist
+    // before go again; for a reinstall of the same APP_IDs, the steps leave
+    // the previous artifacts usable (step.h).
+    if (ids_are_new) {
+      for (size_t i = 0; i < committed; ++i) {
+        try {
+          steps[i]->remove(config, layout, result.apps);
+        } catch (...) {
+        }
+      }
+    }
+  };
+  try {
+    for (; started < steps.size(); ++started) steps[started]->prepare(ctx);
+  } catch (...) {
+    ++started;
+    fail(0);
+    throw;
+  }
+  size_t committed = 0;
+  try {
+    if (!staging.empty()) {
+      if (::rename(root.c_str(), install_dir.c_str()) != 0)
+        throw ConfineError("cannot move the package into " + install_dir, errno);
+      undo.created_tree(install_dir);
+    }
+    for (; committed < steps.size(); ++committed) steps[committed]->commit(ctx);
+    if (previous != version) replace_symlink(version, layout.current_link(key));
+  } catch (...) {
+    fail(std::min(committed + 1, steps.size()));
+    throw;
+  }
+  // Point of no return: the new version is live.
+  undo.keep();
+  undo_apps_dir.keep();
+  if (!staging.empty()) remove_tree(staging);
+
+  // 5. The previous version goes.
+  remove_quietly(config, layout, steps, ctx.stale, result.warnings);
+  result.removed = ctx.stale;
+  if (previous && *previous != version) {
+    for (const auto& dir : {layout.install_dir(key, *previous), layout.data_dir(key, *previous)})
+      if (!remove_tree(dir)) result.warnings.push_back("cannot remove " + dir);
+  }
+  return result;
+}
+
+RemoveResult remove_package(const Config& config, const PackageKey& key,
+                            const std::string& version) {
+  return remove_package(config, key, version, install_steps());
+}
+
+RemoveResult remove_package(const Config& config, const PackageKey& key, const std::string& version,
+                            const Steps& steps) {
+  const Layout layout(config);
+  const std::string what = key.str() + (version.empty() ? "" : " " + version);
+  if (!exists(config.apps_dir)) throw ConfineError(what + " is not installed");
+  PackagesLock lock(config.apps_dir);
+
+  RemoveResult result;
+  for (const auto& v : installed_versions(layout, key))
+    if (version.empty() || v == version) result.versions.push_back(v);
+  for (const auto& id : recorded_apps(layout, key))
+    if (version.empty() || id.version == version) result.apps.push_back(id);
+  if (result.versions.empty() && result.apps.empty())
+    throw ConfineError(what + " is not installed");
+
+  // Policy and units first, launch records (the last step) before the rest:
+  // once the record is gone the app can no longer be started.
+  std::string first_error;
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    try {
+      (*it)->remove(config, layout, result.apps);
+    } catch (const std::exception& e) {
+      if (first_error.empty()) first_error = std::string((*it)->name()) + ": " + e.what();
+    }
+  }
+  if (!first_error.empty())
+    throw ConfineError("cannot remove the policy of " + what + ": " + first_error +
+                       " (its files are kept; run the removal again)");
+
+  const auto current = current_version(layout, key);
+  const std::string link = layout.current_link(key);
+  if (version.empty() || (current && *current == version)) {
+    if (::unlink(link.c_str()) != 0 && errno != ENOENT)
+      throw ConfineError("cannot remove " + link, errno);
+  }
+  for (const auto& v : result.versions) {
+    for (const auto& dir : {layout.install_dir(key, v), layout.data_dir(key, v)})
+      if (!remove_tree(dir)) throw ConfineError("cannot remove " + dir);
+  }
+  // Drop the per-package directories once empty (rmdir fails otherwise).
+  ::rmdir(layout.package_dir(key).c_str());
+  ::rmdir((config.data_dir + "/" + key.str()).c_str());
+  return result;
+}
+
+}  // namespace confine::install
