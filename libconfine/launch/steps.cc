@@ -10,7 +10,7 @@ std::vector<std::unique_ptr<LaunchStep>> launch_steps() {
   // 1. device cgroup:  steps.push_back(make_device_cgroup_step());
   // 2. privileges:     steps.push_back(make_privileges_step());
   steps.push_back(make_apparmor_step());  // 3. AppArmor
-  // 4. seccomp (last): steps.push_back(make_seccomp_step());
+  steps.push_back(make_seccomp_step());  // 4. seccomp (last)
   return steps;
 }
 
