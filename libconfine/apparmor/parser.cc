@@ -22,6 +22,8 @@
 namespace confine::apparmor {
 namespace {
 
+constexpr const char* kShippedFeatures = "/usr/share/apparmor-features/features";
+
 // Printed on every run when the kernel has no AppArmor (no cache interface):
 // noise, never the reason for a failure.
 bool is_noise(const std::string& line) {
@@ -214,6 +216,13 @@ void validate_profile(const std::string& profile_file, const AppId& id, const Co
   // -Q: compile only; -K: no cache involved. Works without AppArmor in the
   // running kernel (features come from /etc/apparmor/parser.conf).
   std::vector<std::string> args = {"-Q", "-K"};
+  // Without AppArmor in this kernel the parser assumes a kernel without any
+  // feature (and refuses e.g. stacking rules); compile against the feature
+  // set the apparmor package ships for Debian's kernels instead.
+  if (!kernel_enforces_apparmor() && access(kShippedFeatures, R_OK) == 0) {
+    args.push_back("--kernel-features");
+    args.push_back(kShippedFeatures);
+  }
   for (auto& a : namespace_args(config)) args.push_back(a);
   args.push_back(profile_file);
   ParserRun r = run_parser(args);
