@@ -1,4 +1,6 @@
 // confine remove KEY [VERSION]
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "command.h"
@@ -9,6 +11,9 @@ namespace confine::cli {
 namespace {
 
 int run_remove(const Invocation& inv) {
+  // Generated files and directories are read by confine-run, possibly
+  // without root's DAC override: their modes must not depend on the umask.
+  ::umask(022);
   std::vector<std::string> pos;
   for (const auto& a : inv.args) {
     if (!a.empty() && a[0] == '-') usage_error(inv, "unknown option " + a);

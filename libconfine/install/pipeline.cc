@@ -65,6 +65,8 @@ class Undo {
   void mkdir(const std::string& path) {
     if (::mkdir(path.c_str(), 0755) == 0) {
       actions_.push_back({path, false});
+      // Not left to the umask: confine-run must be able to walk these.
+      if (::chmod(path.c_str(), 0755) != 0) throw ConfineError("cannot chmod " + path, errno);
     } else if (errno != EEXIST) {
       throw ConfineError("cannot create directory " + path, errno);
     } else {
@@ -193,7 +195,7 @@ InstallResult install_package(const Config& config, const std::string& package_d
     undo.created_tree(data_dir);
     if (!old_data.empty() && exists(old_data)) {
       copy_data_tree(old_data, data_dir);
-    } else if (::mkdir(data_dir.c_str(), 0755) != 0) {
+    } else if (::mkdir(data_dir.c_str(), 0755) != 0 || ::chmod(data_dir.c_str(), 0755) != 0) {
       throw ConfineError("cannot create directory " + data_dir, errno);
     }
   }

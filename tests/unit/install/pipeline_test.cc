@@ -2,6 +2,9 @@
 // failure leaves the previous state byte for byte.
 #include "install/pipeline.h"
 
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -310,6 +313,54 @@ TEST_F(InstallTest, DataDirThatIsAFileIsRefused) {
   auto before = state();
   EXPECT_EQ(install_error(make_package("2.0")),
             config_.data_dir + "/hello.example/2.0 exists and is not a directory");
+  EXPECT_EQ(state(), before);
+}
+
+// Sets the immutable flag on a directory for the guard's lifetime: even root
+// cannot add entries then, which makes "apps_dir is not writable" testable.
+class Immutable {
+ public:
+  explicit Immutable(const std::string& dir)
+      : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    int flags = 0;
+    ok_ = fd_ >= 0 && ::ioctl(fd_, FS_IOC_GETFLAGS, &flags) == 0 &&
+          (flags |= FS_IMMUTABLE_FL, ::ioctl(fd_, FS_IOC_SETFLAGS, &flags) == 0);
+  }
+  ~Immutable() {
+    int flags = 0;
+    if (ok_ && ::ioctl(fd_, FS_IOC_GETFLAGS, &flags) == 0) {
+      flags &= ~FS_IMMUTABLE_FL;
+      ::ioctl(fd_, FS_IOC_SETFLAGS, &flags);
+    }
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  int fd_;
+  bool ok_ = false;
+};
+
+TEST_F(InstallTest, UnwritableAppsDirChangesNothing) {
+  install(make_package("1.0"));
+  std::string pkg2 = make_package("2.0");
+  auto before = state();
+  {
+    Immutable frozen(apps("hello.example"));
+    CONFINE_REQUIRE(frozen.ok(), "setting the immutable flag needs root and ext4/xfs/btrfs");
+    std::string err = install_error(pkg2);
+    EXPECT_NE(err.find("cannot create " + apps("hello.example/.staging-")), std::string::npos)
+        << err;
+  }
+  EXPECT_EQ(state(), before);
+  {
+    // A first install into an apps_dir that cannot take the package dir.
+    Immutable frozen(config_.apps_dir);
+    ASSERT_TRUE(frozen.ok());
+    write_meta(pkg2,
+               R"({"name":"other","version":"1","binaries":[{"name":"x","exec":"bin/hello"}]})");
+    EXPECT_EQ(install_error(pkg2), "cannot create directory " + apps("other.example"));
+  }
   EXPECT_EQ(state(), before);
 }
 
