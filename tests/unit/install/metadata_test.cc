@@ -350,3 +350,51 @@ TEST_F(LoadMetaTest, MissingMetadataIsRejected) {
 
 }  // namespace
 }  // namespace confine::install
+
+namespace confine::install {
+namespace {
+
+// The parser's input is the package author's: random damage to a good file
+// must end in a clean ConfineError naming the file, never another exception.
+TEST(MetadataFuzzTest, DamagedInputFailsCleanly) {
+  const std::string good = R"({"name":"foo","version":"1.0","description":"d",
+    "services":[{"name":"s","start":"bin/s","caps":["network-service"],
+                 "security-override":{"apparmor":"meta/aa"}}],
+    "binaries":[{"name":"b","exec":"bin/b","security-template":"default"}]})";
+  const char bytes[] = "{}[]\":,\\ 0aZ-_./\x01\xff";
+  unsigned seed = 12345;
+  auto rnd = [&seed](unsigned n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  int accepted = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = good;
+    for (unsigned k = 0, edits = 1 + rnd(4); k < edits; ++k) {
+      size_t pos = rnd(static_cast<unsigned>(text.size()));
+      switch (rnd(3)) {
+        case 0:
+          text[pos] = bytes[rnd(sizeof bytes - 1)];
+          break;
+        case 1:
+          text.erase(pos, 1 + rnd(8));
+          break;
+        default:
+          text.insert(pos, 1, bytes[rnd(sizeof bytes - 1)]);
+          break;
+      }
+    }
+    try {
+      parse_package_meta(text, kFile, "example");
+      ++accepted;
+    } catch (const ConfineError& e) {
+      ASSERT_EQ(std::string(e.what()).rfind(std::string(kFile) + ": ", 0), 0u) << e.what();
+    } catch (const std::exception& e) {
+      FAIL() << "unexpected exception " << e.what() << " for input: " << text;
+    }
+  }
+  EXPECT_LT(accepted, 3000) << "the damage must be noticed sometimes";
+}
+
+}  // namespace
+}  // namespace confine::install
