@@ -46,9 +46,8 @@ Policy Policy::effective() const {
   for (const auto& c : deny.capabilities) p.allow.capabilities.erase(c);
   for (const auto& n : deny.network) {
     // "inet" denies "inet stream" too.
-    std::erase_if(p.allow.network, [&](const std::string& a) {
-      return a == n || a.starts_with(n + " ");
-    });
+    std::erase_if(p.allow.network,
+                  [&](const std::string& a) { return a == n || a.starts_with(n + " "); });
   }
   std::erase_if(p.allow.devices, [&](const DeviceRule& a) {
     return std::any_of(deny.devices.begin(), deny.devices.end(),

@@ -37,7 +37,9 @@ struct SyscallRule {
   std::vector<ArgCondition> conditions;
   bool optional = false;  // unknown to this kernel/libseccomp: skip instead of error
   std::string source;     // "template default", "group network-client", "flag dns", ...
-  bool operator==(const SyscallRule& o) const { return name == o.name && conditions == o.conditions; }
+  bool operator==(const SyscallRule& o) const {
+    return name == o.name && conditions == o.conditions;
+  }
 };
 
 // An AppArmor path rule. `access` holds letters from "rwalkm" plus "ix" (as
@@ -69,7 +71,7 @@ struct RuleSet {
   std::vector<SyscallRule> syscalls;
   std::vector<FileRule> files;
   std::set<std::string> capabilities;  // lower-case names without CAP_: "net_raw"
-  std::set<std::string> network;       // AppArmor network rules: "inet stream", "unix", "netlink raw"
+  std::set<std::string> network;  // AppArmor network rules: "inet stream", "unix", "netlink raw"
   std::vector<DeviceRule> devices;
 };
 

@@ -1,0 +1,28 @@
+// AppArmor path globs as policy files may write them.
+//
+// Accepted: absolute paths, or paths starting with one of the variables of
+// model.h (@{CONFINE_APP_PATH} @{CONFINE_APP_DATA_PATH}
+// @{CONFINE_APP_USER_DATA_PATH} @{CONFINE_APP_TMPDIR} @{HOME}) followed by
+// '/' or the end; inside a path also @{pid}, @{pids}, @{tid} and
+// @{multiarch} from AppArmor's tunables. Glob syntax: '*', '**', '?',
+// '[...]' (with '^' negation and a-z ranges), '{a,b}' (nestable). Refused,
+// because AppArmor would read them differently from what the author meant or
+// they never match: unbalanced brackets or braces, '***', '//', '.' or '..'
+// components, backslash escapes, quotes, control characters, unknown
+// variables.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace confine::policy {
+
+// The variables a path may start with.
+const std::vector<std::string>& path_variables();
+
+// nullopt when `path` is a valid glob, else the problem (without the path).
+std::optional<std::string> glob_problem(std::string_view path);
+
+}  // namespace confine::policy
