@@ -13,6 +13,7 @@
 
 #include <cstring>
 
+#include "bad_metadata.h"
 #include "core/error.h"
 #include "core/launch_record.h"
 #include "install/units_step.h"
@@ -191,6 +192,27 @@ TEST_F(InstallTest, BadMetadataWritesNothing) {
   EXPECT_EQ(state(), before);
   EXPECT_FALSE(exists(config_.apps_dir));
   EXPECT_TRUE(log_.calls.empty()) << "no step ran";
+}
+
+// Every bad metadata case of the parser table, through the whole pipeline
+// on top of an installed version: the same message, and nothing written.
+TEST_F(InstallTest, EveryBadMetadataCaseLeavesThePreviousInstall) {
+  install(make_package("1.0"));
+  auto before = state();
+  std::string pkg = make_package("1.0", "bad");
+  testing::write_file(pkg + "/bin/cli", "#!/bin/sh\n", 0755);
+  for (const auto& c : bad_cases()) {
+    SCOPED_TRACE(c.what);
+    write_meta(pkg, c.text);
+    try {
+      install_package(config_, pkg, c.origin, steps());
+      ADD_FAILURE() << "accepted";
+    } catch (const ConfineError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(pkg + "/meta/package.json: " + c.expected, 0), 0u)
+          << e.what();
+    }
+    EXPECT_EQ(state(), before);
+  }
 }
 
 TEST_F(InstallTest, UpgradeReplacesThePreviousVersion) {
