@@ -311,6 +311,9 @@ PackageMeta parse_package_meta(const std::string& text, const std::string& file,
   if (auto e = check_package_name(m.name)) p.fail("name", *e);
   m.version = p.string_field(doc, "", "version", true);
   if (auto e = check_version(m.version)) p.fail("version", *e);
+  // <apps_dir>/<key>/current is the link to the active version.
+  if (m.version == "current")
+    p.fail("version", "\"current\" is reserved for the link to the active version");
   if (doc.contains("type")) {
     std::string t = p.string_field(doc, "", "type", true);
     auto type = parse_package_type(t);

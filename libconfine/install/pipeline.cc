@@ -1,6 +1,7 @@
 // confine install / remove: all or nothing. See pipeline.h for the sequence.
 #include "install/pipeline.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -124,6 +125,20 @@ void remove_quietly(const Config& config, const Layout& layout, const Steps& ste
       warnings.push_back(std::string(s->name()) + ": " + e.what());
     }
   }
+}
+
+// Staging dirs and link temporaries of an install that was killed half-way.
+// Only called under the lock, so none of them belongs to a running install.
+void remove_leftovers(const std::string& pkg_dir) {
+  DIR* d = ::opendir(pkg_dir.c_str());
+  if (!d) return;
+  std::vector<std::string> junk;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n.starts_with(".staging-") || n.starts_with("current.new-")) junk.push_back(n);
+  }
+  ::closedir(d);
+  for (const auto& n : junk) remove_tree(pkg_dir + "/" + n);
 }
 
 }  // namespace
@@ -260,6 +275,7 @@ InstallResult install_package(const Config& config, const std::string& package_d
   undo.keep();
   undo_apps_dir.keep();
   if (!staging.empty()) remove_tree(staging);
+  remove_leftovers(pkg_dir);
 
   // 5. The previous version goes.
   remove_quietly(config, layout, steps, ctx.stale, result.warnings);

@@ -42,6 +42,8 @@ inline std::vector<BadCase> bad_cases() {
        R"(version: invalid version "_1": must start with a letter or digit)"},
       {"version with slash", R"({"name":"foo","version":"1/2"})", "example",
        R"(version: invalid version "1/2": may only contain [A-Za-z0-9.+~:-])"},
+      {"reserved version", R"({"name":"foo","version":"current"})", "example",
+       R"(version: "current" is reserved for the link to the active version)"},
       {"bad type", R"({"name":"foo","version":"1","type":"daemon"})", "example",
        R"(type: invalid type "daemon": must be app, framework or oem)"},
       {"app without origin", R"({"name":"foo","version":"1"})", "",

@@ -260,6 +260,16 @@ TEST_F(InstallTest, ReinstallingIdenticalContentChangesNoFiles) {
   EXPECT_TRUE(exists(record("hello.example_hello_1.0")));
 }
 
+TEST_F(InstallTest, LeftoversOfAKilledInstallGoWithTheNextOne) {
+  install(make_package("1.0"));
+  testing::write_file(apps("hello.example/.staging-AbC123/tree/bin/x"), "partial");
+  ASSERT_EQ(::symlink("2.0", apps("hello.example/current.new-99-0").c_str()), 0);
+  EXPECT_EQ(list_packages(config_)[0].versions.size(), 1u) << "leftovers are not versions";
+  install(make_package("2.0"));
+  EXPECT_FALSE(exists(apps("hello.example/.staging-AbC123")));
+  EXPECT_FALSE(exists(apps("hello.example/current.new-99-0")));
+}
+
 TEST_F(InstallTest, InstallingFromTheInstallDirReusesIt) {
   install(make_package("1.0"));
   auto apps_before = snapshot(config_.apps_dir);
