@@ -16,12 +16,19 @@ const std::vector<std::string>& inner_variables() {
 // the closing ']' or nullopt with `problem` set.
 std::optional<size_t> bracket_end(std::string_view p, size_t i, std::string& problem) {
   size_t j = i + 1;
-  if (j < p.size() && p[j] == '^') ++j;
-  size_t first = j;
+  const bool negated = j < p.size() && p[j] == '^';
+  if (negated) ++j;
+  const size_t first = j;
+  if (j < p.size() && p[j] == ']') {
+    problem = "empty '[]'";
+    return std::nullopt;
+  }
   for (; j < p.size(); ++j) {
     char c = p[j];
-    if (c == ']' && j > first) return j;
-    if (c == '/' || c == '[' || c == '{' || c == '}' || c == '*' || c == '?') {
+    if (c == ']') return j;
+    // "[^/]" (anything but a slash) is common; a '/' in a positive class
+    // would never match, since '/' separates path components.
+    if ((c == '/' && !negated) || c == '[' || c == '{' || c == '}' || c == '*' || c == '?') {
       problem = std::string("'") + c + "' inside '[...]'";
       return std::nullopt;
     }
@@ -30,7 +37,7 @@ std::optional<size_t> bracket_end(std::string_view p, size_t i, std::string& pro
       return std::nullopt;
     }
   }
-  problem = j == first && j < p.size() ? "empty '[]'" : "unbalanced '['";
+  problem = "unbalanced '['";
   return std::nullopt;
 }
 
