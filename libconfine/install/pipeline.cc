@@ -118,11 +118,12 @@ bool contains(const std::vector<AppId>& ids, const AppId& id) {
 void remove_quietly(const Config& config, const Layout& layout, const Steps& steps,
                     const std::vector<AppId>& ids, std::vector<std::string>& warnings) {
   if (ids.empty()) return;
-  for (const auto& s : steps) {
+  // Reverse order, as in remove_package: the launch record goes first.
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
     try {
-      s->remove(config, layout, ids);
+      (*it)->remove(config, layout, ids);
     } catch (const std::exception& e) {
-      warnings.push_back(std::string(s->name()) + ": " + e.what());
+      warnings.push_back(std::string((*it)->name()) + ": " + e.what());
     }
   }
 }

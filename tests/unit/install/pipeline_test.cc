@@ -246,6 +246,15 @@ TEST_F(InstallTest, UpgradeReplacesThePreviousVersion) {
                                       "remove hello.example_daemon_1.0 hello.example_hello_1.0"}));
 }
 
+TEST_F(InstallTest, FailedCleanupOfThePreviousVersionIsAWarning) {
+  install(make_package("1.0"));
+  auto r = install(make_package("2.0"), FailIn::Remove);
+  EXPECT_EQ(r.warnings, std::vector<std::string>{"fake: fake: remove failed"});
+  EXPECT_EQ(link_of(apps("hello.example/current")), "2.0") << "the install itself succeeded";
+  EXPECT_FALSE(exists(record("hello.example_hello_1.0"))) << "the other steps still cleaned up";
+  EXPECT_FALSE(exists(apps("hello.example/1.0")));
+}
+
 TEST_F(InstallTest, ReinstallingIdenticalContentChangesNoFiles) {
   std::string pkg = make_package("1.0");
   install(pkg);
