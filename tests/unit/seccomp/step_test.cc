@@ -1,11 +1,11 @@
 // The seccomp steps: the InstallStep writes filters atomically and records
 // the layer; the LaunchStep enforces the record and the config.
 #include <gtest/gtest.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "core/layout.h"
 #include "kernel_child.h"
