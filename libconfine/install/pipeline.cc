@@ -71,8 +71,9 @@ class Undo {
     } else if (errno != EEXIST) {
       throw ConfineError("cannot create directory " + path, errno);
     } else {
+      // stat, not lstat: a parent such as /var/lib may be a symlink.
       struct stat st;
-      if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         throw ConfineError(path + " exists and is not a directory");
     }
   }

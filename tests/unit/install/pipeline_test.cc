@@ -255,6 +255,15 @@ TEST_F(InstallTest, FailedCleanupOfThePreviousVersionIsAWarning) {
   EXPECT_FALSE(exists(apps("hello.example/1.0")));
 }
 
+TEST_F(InstallTest, AppsDirBelowASymlinkedParentWorks) {
+  // Like /var/lib being a symlink on some systems.
+  ASSERT_EQ(::mkdir((root_ / "real").c_str(), 0755), 0);
+  ASSERT_EQ(::symlink("real", (root_ / "lib").c_str()), 0);
+  config_.apps_dir = root_ / "lib/apps";
+  install(make_package("1.0"));
+  EXPECT_EQ(link_of(root_ / "real/apps/hello.example/current"), "1.0");
+}
+
 TEST_F(InstallTest, ReinstallingIdenticalContentChangesNoFiles) {
   std::string pkg = make_package("1.0");
   install(pkg);
