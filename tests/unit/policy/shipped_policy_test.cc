@@ -76,7 +76,7 @@ TEST(ShippedPolicy, EveryItemHasAOneLineDescription) {
   for (const auto* i : all_items()) {
     EXPECT_FALSE(i->description.empty()) << i->file;
     EXPECT_EQ(i->description.find('\n'), std::string::npos) << i->file;
-    EXPECT_LE(i->description.size(), 100u) << i->file << ": keep it short for `confine templates`";
+    EXPECT_LE(i->description.size(), 60u) << i->file << ": keep it short for `confine templates`";
     EXPECT_NE(i->description.back(), '.') << i->file << ": descriptions are not sentences";
   }
 }

@@ -1,0 +1,143 @@
+#include "policy/describe.h"
+
+#include "policy/syscall_rules.h"
+
+namespace confine::policy {
+namespace {
+
+constexpr size_t kWidth = 78;
+constexpr size_t kLabel = 16;  // "  deny syscalls " + padding
+
+const PolicyItem* find_source(const PolicyLibrary* lib, const std::string& source) {
+  if (!lib) return nullptr;
+  for (auto k : {PolicyKind::Template, PolicyKind::Group, PolicyKind::Flag})
+    for (const auto* i : lib->items(k))
+      if (i->source() == source) return i;
+  return nullptr;
+}
+
+class Section {
+ public:
+  explicit Section(std::string& out) : out_(out) {}
+
+  // Words filled into lines after the label.
+  void words(const std::string& label, const std::vector<std::string>& ws,
+             const std::string& sep = " ") {
+    if (ws.empty()) return;
+    std::string line = pad(label);
+    bool first = true;
+    for (const auto& w : ws) {
+      if (!first && line.size() + sep.size() + w.size() > kWidth) {
+        out_ += line + (sep == " " ? "" : ",") + "\n";
+        line = pad("");
+        first = true;
+      }
+      line += (first ? "" : sep) + w;
+      first = false;
+    }
+    out_ += line + "\n";
+  }
+  // One entry per line after the label.
+  void lines(const std::string& label, const std::vector<std::string>& ls) {
+    for (size_t i = 0; i < ls.size(); ++i) out_ += pad(i == 0 ? label : "") + ls[i] + "\n";
+  }
+
+ private:
+  static std::string pad(const std::string& label) {
+    std::string s = "  " + label;
+    if (s.size() < kLabel)
+      s.resize(kLabel, ' ');
+    else
+      s += " ";
+    return s;
+  }
+  std::string& out_;
+};
+
+std::string file_text(const FileRule& f) {
+  std::string access = (f.audit ? "audit " : "") + f.access;
+  if (access.size() < 6) access.resize(6, ' ');
+  return access + " " + f.path;
+}
+
+std::string device_text(const DeviceRule& d) {
+  auto num = [](int n) { return n < 0 ? std::string("*") : std::to_string(n); };
+  return std::string(1, d.type) + " " + num(d.major) + ":" + num(d.minor) + " " + d.access;
+}
+
+void describe_syscalls(Section& s, const std::string& label, const std::vector<SyscallRule>& rules,
+                       const std::string& source) {
+  std::vector<std::string> plain, conditional;
+  for (const auto& r : rules) {
+    if (r.source != source) continue;
+    if (r.conditions.empty() && !r.optional)
+      plain.push_back(r.name);
+    else
+      conditional.push_back(to_text(r));
+  }
+  s.words(label, plain);
+  s.lines(plain.empty() ? label : "", conditional);
+}
+
+}  // namespace
+
+std::string describe_policy(const Policy& p, const PolicyLibrary* lib) {
+  std::string out;
+  Section s(out);
+  for (const auto& source : p.sources) {
+    const PolicyItem* item = find_source(lib, source);
+    out += "\n" + source + (item ? ": " + item->description : "") + "\n";
+    if (item) {
+      std::vector<std::string> inc;
+      for (const auto& f : item->flags) inc.push_back(f.name);
+      s.words("includes", inc, ", ");
+    }
+    describe_syscalls(s, "syscalls", p.allow.syscalls, source);
+    describe_syscalls(s, "deny syscalls", p.deny.syscalls, source);
+    std::vector<std::string> files, deny_files, devices, deny_devices;
+    for (const auto& f : p.allow.files)
+      if (f.source == source) files.push_back(file_text(f));
+    for (const auto& f : p.deny.files)
+      if (f.source == source) deny_files.push_back(file_text(f));
+    for (const auto& d : p.allow.devices)
+      if (d.source == source) devices.push_back(device_text(d));
+    for (const auto& d : p.deny.devices)
+      if (d.source == source) deny_devices.push_back(device_text(d));
+    s.lines("files", files);
+    s.lines("deny files", deny_files);
+    s.words("devices", devices, ", ");
+    s.words("deny devices", deny_devices, ", ");
+    if (item) {
+      // Capabilities and network rules carry no source in the model: show
+      // those of the item's own file that survived effective().
+      std::vector<std::string> caps, net, deny_caps, deny_net, raw;
+      for (const auto& c : item->rules.allow.capabilities)
+        if (p.allow.capabilities.count(c)) caps.push_back(c);
+      for (const auto& n : item->rules.allow.network)
+        if (p.allow.network.count(n)) net.push_back(n);
+      deny_caps.assign(item->rules.deny.capabilities.begin(), item->rules.deny.capabilities.end());
+      deny_net.assign(item->rules.deny.network.begin(), item->rules.deny.network.end());
+      s.words("capabilities", caps, ", ");
+      s.words("deny caps", deny_caps, ", ");
+      s.words("network", net, ", ");
+      s.words("deny network", deny_net, ", ");
+      s.lines("apparmor", item->rules.apparmor_raw);
+    }
+  }
+  // Raw lines from override files have no item: list them at the end.
+  std::vector<std::string> other_raw;
+  for (const auto& line : p.apparmor_raw) {
+    bool from_item = false;
+    for (const auto& source : p.sources)
+      if (const PolicyItem* i = find_source(lib, source))
+        for (const auto& l : i->rules.apparmor_raw) from_item = from_item || l == line;
+    if (!from_item) other_raw.push_back(line);
+  }
+  if (!other_raw.empty()) {
+    out += "\nAppArmor lines from override files\n";
+    s.lines("apparmor", other_raw);
+  }
+  return out;
+}
+
+}  // namespace confine::policy
