@@ -1,5 +1,7 @@
 // confine policy APP_ID: the resolved policy of an installed app, readable,
 // grouped by the template, group, flag or file each rule came from.
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "command.h"
@@ -24,6 +26,9 @@ int run_policy(const Invocation& inv) {
   const AppId id = value_or_throw(AppId::parse(inv.args[0]));
   const Layout layout(inv.config);
   const std::string dir = layout.install_dir(id.key, id.version);
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0)
+    throw ConfineError(id.str() + ": not installed (no " + dir + ")");
   const install::PackageMeta meta = install::load_package_meta(dir, id.key.origin);
   const install::AppEntry* app = nullptr;
   for (const auto* a : meta.apps())

@@ -127,6 +127,8 @@ TEST_F(PolicyCommands, PolicyErrors) {
   EXPECT_EQ(r.err, "confine policy: error: missing APP_ID\nTry 'confine policy --help'.\n");
   r = confine({"policy", "foo.bar_cam_2.0"});  // not installed
   EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "confine policy: error: foo.bar_cam_2.0: not installed (no " +
+                       tmp / "apps/foo.bar/2.0" + ")\n");
   EXPECT_TRUE(r.out.empty());
 }
 

@@ -370,3 +370,18 @@ TEST(ShippedPolicy, ExpansionRecordsWhereEachRuleCameFrom) {
 
 }  // namespace
 }  // namespace confine::policy
+
+namespace confine::policy {
+namespace {
+
+// confine-policy(5) documents every shipped item with its description.
+TEST(ShippedPolicy, ManPageDocumentsEveryItem) {
+  const std::string man = testing::read_file(testing::source_path("man/confine-policy.5"));
+  for (const auto* i : all_items()) {
+    EXPECT_NE(man.find("\n.B " + i->name + "\n" + i->description), std::string::npos)
+        << i->file << " is missing from man/confine-policy.5 (or its description differs)";
+  }
+}
+
+}  // namespace
+}  // namespace confine::policy
