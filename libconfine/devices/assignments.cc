@@ -1,0 +1,162 @@
+#include "devices/assignments.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/safe_io.h"
+
+namespace confine::devices {
+namespace {
+
+constexpr size_t kMaxFile = 256 * 1024;
+
+// Holds the devices dir's lock for one read-modify-write.
+class AssignmentsLock {
+ public:
+  explicit AssignmentsLock(const Layout& l) {
+    make_dirs(l.devices_dir(), 0755);
+    const std::string path = l.devices_dir() + "/.lock";
+    fd_ = UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd_.valid()) throw ConfineError("cannot open " + path, errno);
+    if (::flock(fd_.get(), LOCK_EX) != 0) throw ConfineError("cannot lock " + path, errno);
+  }
+
+ private:
+  UniqueFd fd_;
+};
+
+void write_assignments(const Layout& l, const PackageKey& k, const std::vector<DeviceRule>& rules) {
+  const std::string path = l.device_assignments(k);
+  if (rules.empty()) {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+      throw ConfineError("cannot remove " + path, errno);
+    return;
+  }
+  std::string text = "# Devices assigned to " + k.str() + " with confine hw-assign.\n";
+  for (const auto& r : rules) text += format_rule(r) + "\n";
+  atomic_write(path, text, 0644);
+}
+
+}  // namespace
+
+PackageKey installed_package(const Config& c, const std::string& key) {
+  auto k = PackageKey::parse(key);
+  if (!k) throw ConfineError(k.error().message);
+  const std::string dir = Layout(c).package_dir(*k);
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw ConfineError("unknown package \"" + key + "\": not installed in " + c.apps_dir);
+  return *k;
+}
+
+DeviceRule device_rule(const std::string& device, bool all_minors, uint8_t access) {
+  if (device.empty()) throw ConfineError("empty DEVICE");
+  if (device[0] != '/') {
+    // "c 116:*": the rule grammar with the access given separately.
+    auto r = parse_rule(device + " " + format_access(access));
+    if (!r)
+      throw ConfineError("invalid DEVICE \"" + device +
+                         "\": expected a device node path or \"c|b MAJOR:MINOR|*\"");
+    if (r->major == kAny)
+      throw ConfineError("invalid DEVICE \"" + device + "\": a major number is required");
+    if (all_minors) r->minor = kAny;
+    return *r;
+  }
+  struct stat st, lst;
+  if (::stat(device.c_str(), &st) != 0) {
+    int e = errno;
+    if (::lstat(device.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode))
+      throw ConfineError(device + " is a symlink to a missing file", e);
+    throw ConfineError("cannot use " + device, e);
+  }
+  if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
+    std::string what = S_ISDIR(st.st_mode)   ? "a directory"
+                       : S_ISREG(st.st_mode) ? "a regular file"
+                                             : "not a device node";
+    if (::lstat(device.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode))
+      throw ConfineError(device + " is a symlink to " + what + ", not a device node");
+    throw ConfineError(device + " is " + what + ", not a device node");
+  }
+  DeviceRule r;
+  r.type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+  const unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
+  if (maj > static_cast<unsigned>(kMaxMajor) || min > static_cast<unsigned>(kMaxMinor))
+    throw ConfineError(device + ": device number " + std::to_string(maj) + ":" +
+                       std::to_string(min) + " is out of range");
+  r.major = static_cast<int>(maj);
+  r.minor = all_minors ? kAny : static_cast<int>(min);
+  r.access = access;
+  return r;
+}
+
+std::vector<DeviceRule> read_assignments(const Layout& l, const PackageKey& k) {
+  const std::string path = l.device_assignments(k);
+  auto fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return {};
+    throw ConfineError("cannot open " + path, errno);
+  }
+  auto text = value_or_throw(read_fd(fd.get(), kMaxFile));
+  return value_or_throw(parse_rules(text, path));
+}
+
+AssignResult assign_device(const Layout& l, const PackageKey& k, const DeviceRule& r) {
+  AssignmentsLock lock(l);
+  auto rules = read_assignments(l, k);
+  auto it =
+      std::find_if(rules.begin(), rules.end(), [&](const auto& x) { return x.same_device(r); });
+  if (it != rules.end() && *it == r) return AssignResult::Unchanged;
+  AssignResult res = AssignResult::Added;
+  if (it != rules.end()) {
+    *it = r;
+    res = AssignResult::Updated;
+  } else {
+    if (rules.size() >= kMaxRules - default_rules().size())
+      throw ConfineError("too many devices assigned to " + k.str());
+    rules.push_back(r);
+  }
+  write_assignments(l, k, rules);
+  return res;
+}
+
+void unassign_device(const Layout& l, const PackageKey& k, const DeviceRule& r) {
+  AssignmentsLock lock(l);
+  auto rules = read_assignments(l, k);
+  auto n = std::erase_if(rules, [&](const auto& x) { return x.same_device(r); });
+  if (n == 0) {
+    std::string device = format_rule(r);
+    device.resize(device.rfind(' '));  // "c 10:237" without the access
+    throw ConfineError(device + " is not assigned to " + k.str());
+  }
+  write_assignments(l, k, rules);
+}
+
+std::vector<std::string> nodes_matching(const DeviceRule& r, const std::string& dev) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  namespace fs = std::filesystem;
+  for (auto it =
+           fs::recursive_directory_iterator(dev, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat st;
+    if (::lstat(it->path().c_str(), &st) != 0) continue;
+    if (it.depth() > 3 && S_ISDIR(st.st_mode)) it.disable_recursion_pending();
+    const char type = S_ISCHR(st.st_mode) ? 'c' : S_ISBLK(st.st_mode) ? 'b' : 0;
+    if (type != r.type) continue;
+    if ((r.major == kAny || static_cast<unsigned>(r.major) == major(st.st_rdev)) &&
+        (r.minor == kAny || static_cast<unsigned>(r.minor) == minor(st.st_rdev)))
+      out.push_back(it->path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace confine::devices

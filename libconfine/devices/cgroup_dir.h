@@ -1,0 +1,67 @@
+// Cgroup directories of the device layer, handled through file descriptors.
+//
+// Each launch gets its own cgroup, <base>/confine/<APP_ID>/<pid>-<random>:
+// concurrent launches of one app never rewrite each other's rules (v1 would
+// deny everything for a moment while "a" is written), a changed assignment
+// takes effect for the next launch only, and nothing is shared that two
+// launchers could race on. The app keeps the launcher's pid, so a launch
+// cgroup whose pid is gone is empty or about to be; each launch removes
+// those of its app (reap_dead_launches), and `confine remove` removes the
+// per-app directories.
+//
+// <base> is the caller's own cgroup when it and every ancestor up to the
+// mount root is owned by root and writable by root only (a root shell, a
+// system service, a login session): the app stays in its service's cgroup
+// for systemd's accounting and stop. Otherwise <base> is the hierarchy's
+// root: below a cgroup its user may write (systemd's user@.service
+// delegation), the user could move the app out of the confined cgroup into
+// one of their own, since cgroup v2 only asks for write access to the common
+// ancestor.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+#include "core/safe_io.h"
+#include "devices/detect.h"
+#include "devices/syscalls.h"
+
+namespace confine::devices {
+
+struct CgroupBase {
+  UniqueFd fd;       // the base directory
+  std::string path;  // for messages and --verbose
+  bool under_caller = false;
+};
+
+// Opens the base for `d` (prepare time: allocates). Checks that the mount
+// really is a cgroup file system of the expected version (statfs magic).
+Result<CgroupBase> open_cgroup_base(const Detection& d);
+
+// Creates (or, unless `must_be_new`, opens an existing) cgroup directory
+// `name` in `parent` and returns it. A directory created by a non-root
+// caller (file capabilities) belongs to the caller, and so do the cgroup
+// files in it; it is handed to root (fchown, needs CAP_CHOWN) and refused if
+// a subdirectory appeared before that. An existing directory must be owned
+// by root and writable by root only. No allocation on success.
+Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_new,
+                                   const Syscalls& sys);
+
+// Removes the launch cgroups "<pid>-<hex>" in `app_dir` whose pid no longer
+// exists (rmdir fails harmlessly on one that still holds a process). Returns
+// how many were removed. Best effort, no allocation.
+int reap_dead_launches(int app_dir);
+
+// Moves the calling process into the cgroup `dir` (writes "0" to its
+// cgroup.procs).
+Status join_cgroup(int dir, const Syscalls& sys);
+
+// Writes `len` bytes to the cgroup file `name` in `dir` in one write(2): the
+// kernel parses one rule per write.
+Status write_cgroup_file(int dir, const char* name, const char* buf, size_t len,
+                         const Syscalls& sys);
+
+// "<pid>-<8 hex digits of getrandom>".
+std::string launch_cgroup_name();
+
+}  // namespace confine::devices

@@ -1,0 +1,170 @@
+#include "devices/device_step.h"
+
+#include <linux/capability.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "core/safe_io.h"
+#include "devices/bpf_program.h"
+#include "devices/cgroup_dir.h"
+#include "devices/cgroup_v1.h"
+#include "devices/cgroup_v2.h"
+#include "devices/grants.h"
+#include "devices/rules.h"
+#include "launch/privileges.h"
+#include "launch/steps.h"
+
+namespace confine::devices {
+namespace {
+
+constexpr size_t kMaxAssignmentsFile = 256 * 1024;
+// Launch cgroup names tried in turn when a concurrent reaper removed the
+// new, still empty cgroup before we joined it (see apply()).
+constexpr int kAttempts = 3;
+
+// The rules of one launch: defaults, the package's assignments, the grants.
+Result<std::vector<DeviceRule>> launch_rules(const launch::LaunchContext& ctx) {
+  std::vector<DeviceRule> rules = default_rules();
+  const std::string assigned = ctx.layout.device_assignments(ctx.record.id.key);
+  auto text = read_trusted(assigned, kMaxAssignmentsFile);
+  if (text) {
+    auto more = parse_rules(*text, assigned);
+    if (!more) return more.error();
+    rules.insert(rules.end(), more->begin(), more->end());
+  } else if (text.error().err != ENOENT) {
+    return text.error();
+  }
+  if (ctx.record.has_layer("devices")) {
+    auto g = read_grants(ctx.config, ctx.record.id);
+    if (!g) return g.error();
+    rules.insert(rules.end(), g->devices.begin(), g->devices.end());
+  }
+  if (rules.size() > kMaxRules)
+    return Error::from_errno(E2BIG, "more than " + std::to_string(kMaxRules) + " device rules");
+  return rules;
+}
+
+class DeviceCgroupStep final : public launch::LaunchStep {
+ public:
+  explicit DeviceCgroupStep(DeviceStepOptions opts) : opts_(std::move(opts)) {}
+  const char* name() const override { return "device cgroup"; }
+
+  Status prepare(launch::LaunchContext& ctx) override {
+    const bool required = ctx.config.devices == LayerMode::Required;
+    auto det = detect_for_launch();
+    if (!det) return det.error();
+    if (det->backend == Backend::None) {
+      Error e = Error::from_errno(ENODEV,
+                                  "no device cgroup mechanism: neither a cgroup2 hierarchy this "
+                                  "process is in nor the v1 devices controller is mounted");
+      if (required) return e;
+      ctx.skipped.push_back("device cgroup: " + e.message);
+      return Status::Ok();
+    }
+    backend_ = det->backend;
+    auto rules = launch_rules(ctx);
+    if (!rules) return rules.error();
+    auto base = open_cgroup_base(*det);
+    if (!base) return base.error();
+    base_ = std::move(base).value();
+
+    app_ = ctx.record.id.str();
+    for (int i = 0; i < kAttempts; ++i) names_.push_back(launch_cgroup_name());
+    if (backend_ == Backend::V2)
+      program_ = device_program(*rules);
+    else
+      allow_lines_ = v1_allow_lines(*rules);
+    where_ = base_.path + "/confine/" + app_ + "/";
+    if (ctx.raised_by_file_caps) {
+      raise_ =
+          launch::cap_bit(CAP_DAC_OVERRIDE) | launch::cap_bit(CAP_CHOWN) |
+          (backend_ == Backend::V2 ? launch::cap_bit(CAP_BPF) : launch::cap_bit(CAP_SYS_ADMIN));
+    }
+    ctx.applied.push_back("device cgroup (" + std::string(to_string(backend_)) + ", " +
+                          std::to_string(rules->size()) + " rules, " + where_ + names_[0] + ")");
+    return Status::Ok();
+  }
+
+  Status apply(launch::LaunchContext&) override {
+    if (backend_ == Backend::None) return Status::Ok();  // skipped, reported in prepare()
+    if (raise_)
+      if (auto s = launch::raise_effective(raise_); !s) return s;
+    Status result = create_and_join();
+    // Lower whatever happened: nothing after this step needs them, and the
+    // privileges step drops them for good.
+    if (raise_)
+      if (auto s = launch::lower_effective(); !s && result.ok()) result = s;
+    return result;
+  }
+
+ private:
+  Result<Detection> detect_for_launch() const {
+    auto facts = read_cgroup_facts();
+    if (!facts) return facts.error();
+    CgroupMounts& m = facts->mounts;
+    if (!opts_.v2_mount.empty()) m.v2_mount = opts_.v2_mount;
+    if (opts_.force == Backend::V1) m.v2_mount.clear();
+    if (opts_.force == Backend::V2) m.v1_devices.clear();
+    return choose_backend(m, facts->cgroups);
+  }
+
+  // No allocation on success (error messages allocate, after which the
+  // launch ends).
+  Status create_and_join() {
+    const Syscalls& sys = *opts_.sys;
+    auto top = ensure_cgroup_dir(base_.fd.get(), "confine", false, sys);
+    if (!top) return top.error().context(base_.path + "/confine");
+    auto app = ensure_cgroup_dir(top->get(), app_.c_str(), false, sys);
+    if (!app) return app.error().context(where_);
+    reap_dead_launches(app->get());
+
+    for (int i = 0;; ++i) {
+      const std::string& name = names_[i];
+      auto dir = ensure_cgroup_dir(app->get(), name.c_str(), true, sys);
+      if (!dir) return dir.error().context(where_ + name);
+      Status s = backend_ == Backend::V2 ? apply_v2(dir->get()) : apply_v1(dir->get());
+      if (!s) return s.context(where_ + name);
+      s = join_cgroup(dir->get(), sys);
+      if (s) return s;
+      // ENOENT/ENODEV: the cgroup was removed before we joined it (another
+      // launch's reaper judged its pid dead, e.g. from another pid
+      // namespace). Take the next name; anything else fails the launch.
+      const int e = s.error().err;
+      if ((e != ENOENT && e != ENODEV) || i + 1 >= kAttempts) return s.context(where_ + name);
+    }
+  }
+
+  Status apply_v1(int dir) {
+    int not_granted = 0;
+    return configure_v1(dir, allow_lines_, *opts_.sys, not_granted);
+  }
+
+  Status apply_v2(int dir) {
+    auto prog = load_device_program(program_, *opts_.sys);
+    if (!prog) return prog.error();
+    return attach_device_program(dir, prog->get(), *opts_.sys);
+  }
+
+  DeviceStepOptions opts_;
+  Backend backend_ = Backend::None;
+  CgroupBase base_;
+  std::string app_, where_;
+  std::vector<std::string> names_;
+  std::vector<bpf_insn> program_;
+  std::vector<std::string> allow_lines_;
+  launch::CapSet raise_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<launch::LaunchStep> make_device_cgroup_step(DeviceStepOptions opts) {
+  return std::make_unique<DeviceCgroupStep>(std::move(opts));
+}
+
+}  // namespace confine::devices
+
+// The factory launch/steps.cc calls (declared in launch/steps.h).
+std::unique_ptr<confine::launch::LaunchStep> confine::launch::make_device_cgroup_step() {
+  return devices::make_device_cgroup_step({});
+}

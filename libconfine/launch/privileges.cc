@@ -1,0 +1,217 @@
+#include "launch/privileges.h"
+
+#include <linux/capability.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "devices/grants.h"
+#include "launch/steps.h"
+
+namespace confine::launch {
+namespace {
+
+// capabilities(7) order; the index is the capability number.
+constexpr std::string_view kNames[] = {
+    "chown",
+    "dac_override",
+    "dac_read_search",
+    "fowner",
+    "fsetid",
+    "kill",
+    "setgid",
+    "setuid",
+    "setpcap",
+    "linux_immutable",
+    "net_bind_service",
+    "net_broadcast",
+    "net_admin",
+    "net_raw",
+    "ipc_lock",
+    "ipc_owner",
+    "sys_module",
+    "sys_rawio",
+    "sys_chroot",
+    "sys_ptrace",
+    "sys_pacct",
+    "sys_admin",
+    "sys_boot",
+    "sys_nice",
+    "sys_resource",
+    "sys_time",
+    "sys_tty_config",
+    "mknod",
+    "lease",
+    "audit_write",
+    "audit_control",
+    "setfcap",
+    "mac_override",
+    "mac_admin",
+    "syslog",
+    "wake_alarm",
+    "block_suspend",
+    "audit_read",
+    "perfmon",
+    "bpf",
+    "checkpoint_restore",
+};
+constexpr int kKnown = static_cast<int>(sizeof kNames / sizeof kNames[0]);
+
+Status capset_all(const CapState& s) {
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  for (int i = 0; i < 2; ++i) {
+    data[i].effective = static_cast<uint32_t>(s.effective >> (32 * i));
+    data[i].permitted = static_cast<uint32_t>(s.permitted >> (32 * i));
+    data[i].inheritable = static_cast<uint32_t>(s.inheritable >> (32 * i));
+  }
+  if (::syscall(SYS_capset, &hdr, data) != 0) return Error::from_errno(errno, "capset failed");
+  return Status::Ok();
+}
+
+class PrivilegesStep final : public LaunchStep {
+ public:
+  const char* name() const override { return "privileges"; }
+
+  Status prepare(LaunchContext& ctx) override {
+    // A setuid or setgid confine-run is not a configuration we support: the
+    // app would keep an effective id its caller does not have.
+    if (::getuid() != ::geteuid() || ::getgid() != ::getegid())
+      return Error::from_errno(EPERM, "confine-run must not be setuid or setgid (real uid " +
+                                          std::to_string(::getuid()) + ", effective uid " +
+                                          std::to_string(::geteuid()) + ")");
+    last_cap_ = last_capability();
+    keep_ = 0;
+    if (ctx.uid == 0 && !ctx.raised_by_file_caps) {
+      // Root keeps only what the policy grants. No grants file (a record
+      // without the "devices" layer): nothing is granted.
+      if (ctx.record.has_layer("devices")) {
+        auto g = devices::read_grants(ctx.config, ctx.record.id);
+        if (!g) return g.error();
+        keep_ = g->capabilities;
+      }
+    }
+    std::string shown;
+    for (int cap = 0; cap <= last_cap_; ++cap)
+      if (keep_ & cap_bit(cap))
+        shown += (shown.empty() ? "" : ",") + std::string(capability_name(cap));
+    ctx.applied.push_back("privileges (capabilities kept: " + (shown.empty() ? "none" : shown) +
+                          ")");
+    return Status::Ok();
+  }
+
+  Status apply(LaunchContext&) override { return drop_to(keep_, last_cap_); }
+
+ private:
+  CapSet keep_ = 0;
+  int last_cap_ = CAP_LAST_CAP;
+};
+
+}  // namespace
+
+std::optional<int> capability_from_name(std::string_view name) {
+  for (int i = 0; i < kKnown; ++i)
+    if (kNames[i] == name) return i;
+  return std::nullopt;
+}
+
+std::string_view capability_name(int cap) {
+  return cap >= 0 && cap < kKnown ? kNames[cap] : std::string_view();
+}
+
+int last_capability() {
+  int last = 0;
+  while (last < 63 && ::prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0) ++last;
+  return last;
+}
+
+Result<CapState> read_caps() {
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (::syscall(SYS_capget, &hdr, data) != 0) return Error::from_errno(errno, "capget failed");
+  CapState s;
+  for (int i = 0; i < 2; ++i) {
+    s.effective |= CapSet{data[i].effective} << (32 * i);
+    s.permitted |= CapSet{data[i].permitted} << (32 * i);
+    s.inheritable |= CapSet{data[i].inheritable} << (32 * i);
+  }
+  return s;
+}
+
+bool raised_by_file_caps() {
+  if (::getuid() == 0) return false;
+  if (::getauxval(AT_SECURE) != 0) return true;
+  auto s = read_caps();
+  return !s || s->permitted != 0;  // cannot tell: treat the caller as untrusted
+}
+
+Status raise_effective(CapSet caps) {
+  auto s = read_caps();
+  if (!s) return s.error();
+  CapState want = *s;
+  want.effective |= caps & s->permitted;
+  if (want.effective == s->effective) return Status::Ok();
+  return capset_all(want).context("cannot raise capabilities");
+}
+
+Status lower_effective() {
+  auto s = read_caps();
+  if (!s) return s.error();
+  if (s->effective == 0) return Status::Ok();
+  CapState want = *s;
+  want.effective = 0;
+  return capset_all(want).context("cannot lower capabilities");
+}
+
+Status drop_to(CapSet keep, int last_cap) {
+  auto cur = read_caps();
+  if (!cur) return cur.error();
+  // 1. Bounding set: a root app's permitted set at exec is its bounding set,
+  // so this is what limits it. Dropping needs CAP_SETPCAP effective; raise
+  // it only when there is something to drop.
+  bool need_drop = false;
+  for (int cap = 0; cap <= last_cap; ++cap)
+    if (!(keep & cap_bit(cap)) && ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1) need_drop = true;
+  if (need_drop) {
+    if (!(cur->permitted & cap_bit(CAP_SETPCAP)))
+      return Error::from_errno(EPERM,
+                               "cannot empty the capability bounding set without cap_setpcap "
+                               "(see confine-run(1), CAPABILITIES)");
+    if (auto s = raise_effective(cap_bit(CAP_SETPCAP)); !s) return s;
+    for (int cap = 0; cap <= last_cap; ++cap)
+      if (!(keep & cap_bit(cap)) && ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
+          ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+        return Error::from_errno(errno, "cannot drop a capability from the bounding set");
+  }
+  // 2. Ambient set (EINVAL: a kernel without ambient capabilities has none).
+  if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+    return Error::from_errno(errno, "cannot clear the ambient capabilities");
+  // 3. Permitted, effective, inheritable. Only dropping: never more than the
+  // process already has.
+  CapState want{keep & cur->permitted, keep & cur->permitted, 0};
+  if (auto s = capset_all(want); !s) return s.context("cannot drop capabilities");
+
+  // 4. Verify, reading everything back (bubblewrap and snap-confine do the
+  // same): a drop that silently did not happen must not reach the app.
+  auto after = read_caps();
+  if (!after) return after.error();
+  if (after->effective != want.effective || after->permitted != want.permitted ||
+      after->inheritable != 0)
+    return Error::from_errno(EPERM, "capabilities still held after dropping them");
+  for (int cap = 0; cap <= last_cap; ++cap) {
+    if (!(keep & cap_bit(cap)) && ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0)
+      return Error::from_errno(EPERM, "a dropped capability is still in the bounding set");
+    int amb = ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0);
+    if (amb > 0) return Error::from_errno(EPERM, "an ambient capability is still set");
+  }
+  return Status::Ok();
+}
+
+std::unique_ptr<LaunchStep> make_privileges_step() {
+  return std::make_unique<PrivilegesStep>();
+}
+
+}  // namespace confine::launch

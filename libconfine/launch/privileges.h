@@ -1,0 +1,75 @@
+// Privilege handling of confine-run (setuid-free).
+//
+// confine-run is never setuid. Run by root (systemd services, root shells)
+// it has what it needs. For ordinary users the install gives the binary
+// file capabilities in the *permitted* set only (packaging/confine-setcap):
+// nothing is effective while the launcher parses arguments and reads files;
+// the device-cgroup step raises what it needs around its cgroup work
+// (raise_effective / lower_effective), and the privileges step then drops
+// every capability before exec and reads the result back.
+//
+// What the app holds after exec:
+//   ordinary user (real uid != 0)  nothing: bounding, permitted, effective,
+//                                  inheritable and ambient sets all empty
+//   root (real and effective uid 0) exactly the capabilities its policy
+//                                  grants (<policy_dir>/grants/<APP_ID>,
+//                                  written by `confine install`): the bounding
+//                                  set is cut down to them, so the kernel's
+//                                  "root gets its bounding set at exec" gives
+//                                  the app no more
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "core/error.h"
+#include "launch/step.h"
+
+namespace confine::launch {
+
+// A set of capabilities as a bit mask: bit N is CAP_N.
+using CapSet = uint64_t;
+constexpr CapSet cap_bit(int cap) {
+  return CapSet{1} << cap;
+}
+
+// "net_raw" -> CAP_NET_RAW (names as in capabilities(7), lower case, without
+// "cap_"); nullopt for a name this build does not know.
+std::optional<int> capability_from_name(std::string_view name);
+// CAP_NET_RAW -> "net_raw" ("" when unknown).
+std::string_view capability_name(int cap);
+// The highest capability the running kernel knows (probed with
+// PR_CAPBSET_READ; /proc may not be mounted).
+int last_capability();
+
+// True when this process got capabilities its real user does not have: the
+// real uid is not 0 and the kernel marked the exec secure (AT_SECURE, set for
+// file capabilities) or the permitted set is not empty. Such a caller is
+// untrusted: the launcher must ignore --config/CONFINE_CONFIG, sanitise the
+// environment and resolve paths through file descriptors.
+bool raised_by_file_caps();
+
+struct CapState {
+  CapSet effective = 0, permitted = 0, inheritable = 0;
+};
+Result<CapState> read_caps();
+
+// Makes `caps` effective, as far as they are permitted (a capability that is
+// not permitted stays off; the operation needing it then fails with EPERM,
+// naming what failed). No allocation on success.
+Status raise_effective(CapSet caps);
+// Clears the effective set (permitted stays, for the privileges step).
+Status lower_effective();
+
+// Reduces this process to `keep` as described above and verifies the
+// result: permitted = effective = `keep`, inheritable and ambient empty,
+// bounding = `keep`. Dropping bounding capabilities needs CAP_SETPCAP, which
+// it raises first (and drops last). No allocation on success.
+Status drop_to(CapSet keep, int last_cap);
+
+// The privileges LaunchStep (declared in launch/steps.h as
+// make_privileges_step()).
+
+}  // namespace confine::launch
