@@ -1,8 +1,10 @@
 #include "apparmor/exec.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/apparmor.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,12 +39,12 @@ Result<KernelSupport> kernel_support() {
 
 namespace {
 
-// Asks the kernel whether every profile of `label` is loaded, through the
-// same query interface that aa_query_label() uses (it parses the label
-// exactly as the exec request will). ENOENT: a profile is missing.
-Status check_label_loaded(const std::string& label) {
+// Asks the kernel whether the profile `name` is loaded, through the query
+// interface that aa_query_label() uses (it parses the name the way the exec
+// request will). ENOENT: not loaded.
+Status check_profile_loaded(const std::string& name) {
   std::string query(AA_QUERY_CMD_LABEL_SIZE, '\0');
-  query += label;
+  query += name;
   query += '\0';
   query += static_cast<char>(AA_CLASS_FILE);
   query += '/';
@@ -53,8 +55,42 @@ Status check_label_loaded(const std::string& label) {
   const int e = errno;
   if (e == ENOENT)
     return Error::from_errno(
-        e, "AppArmor profile " + label + " is not loaded (see confine apparmor-reload)");
-  return Error::from_errno(e, "cannot query AppArmor about profile " + label);
+        e, "AppArmor profile " + name + " is not loaded (see confine apparmor-reload)");
+  return Error::from_errno(e, "cannot query AppArmor about profile " + name);
+}
+
+// Every component of a (possibly stacked) label. The query interface only
+// finds stacks the kernel has already built, so each profile is asked about
+// on its own; a namespace prefix applies to the components after it, as in
+// the exec request.
+Status check_label_loaded(const std::string& label) {
+  std::string ns;
+  size_t pos = 0;
+  while (true) {
+    const size_t next = label.find("//&", pos);
+    std::string part = label.substr(pos, next == std::string::npos ? next : next - pos);
+    if (part.starts_with(":"))
+      ns = part.substr(0, part.find(':', 1) + 1);
+    else
+      part = ns + part;
+    if (auto s = check_profile_loaded(part); !s) return s;
+    if (next == std::string::npos) return Status::Ok();
+    pos = next + 3;
+  }
+}
+
+// Whether no_new_privs will be set when the app is exec'd: already set, set
+// by configuration, or set by the seccomp step because this thread lacks
+// CAP_SYS_ADMIN (the kernel only lets such a thread load a filter under
+// no_new_privs). Capabilities do not change between this step and seccomp.
+// When unsure, answer yes: the stack request that follows keeps more
+// confinement, never less. No allocation.
+bool no_new_privs_at_exec(const Config& config) {
+  if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 || config.no_new_privs) return true;
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &hdr, data) != 0) return true;
+  return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) == 0;
 }
 
 class AppArmorLaunchStep final : public launch::LaunchStep {
@@ -85,6 +121,7 @@ class AppArmorLaunchStep final : public launch::LaunchStep {
     if (aa_getcon(&current, nullptr) < 0)
       return Error::from_errno(errno, "cannot read the launcher's own AppArmor label");
     confined_ = std::strcmp(current, "unconfined") != 0;
+    const std::string launcher_label = current;
     std::free(current);
 
     // The exec attribute of this thread: the apparmor-specific file (Linux
@@ -95,16 +132,20 @@ class AppArmorLaunchStep final : public launch::LaunchStep {
     attr_exec_ = UniqueFd(fd);
     exec_request_ = "exec " + label_;
     stack_request_ = "stack " + label_;
-    ctx.applied.push_back("apparmor (" + label_ + ")");
+    ctx.applied.push_back(
+        "apparmor (" + label_ +
+        (confined_ ? "; stacked on " + launcher_label + " under no_new_privs)" : ")"));
     return Status::Ok();
   }
 
-  Status apply(launch::LaunchContext&) override {
+  Status apply(launch::LaunchContext& ctx) override {
     if (skip_) return Status::Ok();
-    // Read now, not at prepare: the privileges step sets no-new-privs in its
-    // apply(), which runs before this one.
-    const bool nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
-    const std::string& req = (confined_ && nnp) ? stack_request_ : exec_request_;
+    // Decided now, not at prepare: the privileges step, whose apply() runs
+    // before this one, changes capabilities and may set no_new_privs.
+    // A confined launcher under no_new_privs may only stack (the kernel
+    // refuses anything else at the execve, with EPERM).
+    const bool stack = confined_ && no_new_privs_at_exec(ctx.config);
+    const std::string& req = stack ? stack_request_ : exec_request_;
     ssize_t n = write(attr_exec_.get(), req.data(), req.size());
     if (n == static_cast<ssize_t>(req.size())) return Status::Ok();
     const int e = n < 0 ? errno : EIO;
