@@ -7,8 +7,8 @@ std::vector<std::unique_ptr<LaunchStep>> launch_steps() {
   // The order is the contract (see steps.h); each layer adds exactly one line
   // in its slot below, calling the factory declared in steps.h.
   //
-  // 1. device cgroup:  steps.push_back(make_device_cgroup_step());
-  // 2. privileges:     steps.push_back(make_privileges_step());
+  steps.push_back(make_device_cgroup_step());  // 1. device cgroup
+  steps.push_back(make_privileges_step());     // 2. privileges
   steps.push_back(make_apparmor_step());  // 3. AppArmor
   steps.push_back(make_seccomp_step());  // 4. seccomp (last)
   return steps;
