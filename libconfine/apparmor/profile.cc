@@ -56,16 +56,15 @@ void check_words(const std::string& what, const std::string& s) {
   if (!ok) throw ConfineError(what + " \"" + s + "\": expected lower-case words");
 }
 
-// The peer expression for rules that let the app talk to itself. With a
-// global profile the app's tasks carry the stacked label, whose components
-// the kernel sorts by name; both orders are listed.
-std::string self_peer(const AppId& id, const Config& config) {
-  const std::string app = id.str();
-  if (config.global_profile.empty() || !config.apparmor_namespace.empty()) return app;
-  // In a namespace the global component is not visible from the app's
-  // profile, so the plain name above suffices there.
-  const std::string& g = config.global_profile;
-  return "\"{" + app + "," + app + "//&" + g + "," + g + "//&" + app + "}\"";
+// The peer expression for rules that let the app talk to itself: its own
+// label, and any stack that contains it (with a global profile the app's
+// tasks carry e.g. "global//&APP_ID"; the kernel sorts the components by
+// name). A task whose label includes APP_ID is confined by APP_ID's profile
+// at least, so it is the app. Not tied to the config, so that setting a
+// global profile later needs no reinstall.
+std::string self_peer(const AppId& id) {
+  const std::string a = id.str();
+  return "\"{" + a + "," + a + "//&**,**//&" + a + ",**//&" + a + "//&**}\"";
 }
 
 void emit_file_rule(std::string& out, const std::string& prefix, const policy::FileRule& r) {
@@ -233,7 +232,7 @@ std::string emit_profile(const AppId& id, const policy::Policy& policy, const Co
 
   // The app may signal, inspect and talk to its own processes (and only
   // those): multi-process apps need it, other labels stay out of reach.
-  const std::string peer = self_peer(id, config);
+  const std::string peer = self_peer(id);
   out += "\n  signal (send, receive) peer=" + peer + ",\n";
   out += "  ptrace (read, readby) peer=" + peer + ",\n";
   out += "  unix peer=(label=" + peer + "),\n";

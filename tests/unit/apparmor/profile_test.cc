@@ -104,25 +104,24 @@ TEST(ProfileEmitter, RefusesMalformedCapabilityAndNetworkWords) {
   EXPECT_THROW(emit_profile(app_id(), q, Config{}), ConfineError);
 }
 
-TEST(ProfileEmitter, SelfRulesNameTheAppAsPeer) {
-  const std::string text = emit_profile(app_id(), policy::Policy{}, Config{});
-  EXPECT_TRUE(contains_line(text, "  signal (send, receive) peer=foo.acme_cli_1.0,")) << text;
-  EXPECT_TRUE(contains_line(text, "  ptrace (read, readby) peer=foo.acme_cli_1.0,")) << text;
-  EXPECT_TRUE(contains_line(text, "  unix peer=(label=foo.acme_cli_1.0),")) << text;
-}
-
-TEST(ProfileEmitter, GlobalProfileStackAppearsInPeerRules) {
+TEST(ProfileEmitter, SelfRulesNameTheAppAndStacksContainingIt) {
+  const std::string peer =
+      "\"{foo.acme_cli_1.0,foo.acme_cli_1.0//&**,**//&foo.acme_cli_1.0,"
+      "**//&foo.acme_cli_1.0//&**}\"";
+  for (const char* global : {"", "global"}) {
+    Config c;
+    c.global_profile = global;  // makes no difference: no reinstall needed
+    const std::string text = emit_profile(app_id(), policy::Policy{}, c);
+    EXPECT_TRUE(contains_line(text, "  signal (send, receive) peer=" + peer + ",")) << text;
+    EXPECT_TRUE(contains_line(text, "  ptrace (read, readby) peer=" + peer + ",")) << text;
+    EXPECT_TRUE(contains_line(text, "  unix peer=(label=" + peer + "),")) << text;
+    // The profile itself is the app's alone: stacking happens at launch.
+    EXPECT_TRUE(contains_line(text, "profile foo.acme_cli_1.0 {")) << text;
+    expect_parser_accepts(text, app_id(), c);
+  }
   Config c;
   c.global_profile = "global";
-  const std::string text = emit_profile(app_id(), policy::Policy{}, c);
-  const std::string peer =
-      "\"{foo.acme_cli_1.0,foo.acme_cli_1.0//&global,global//&foo.acme_cli_1.0}\"";
-  EXPECT_TRUE(contains_line(text, "  signal (send, receive) peer=" + peer + ",")) << text;
-  EXPECT_TRUE(contains_line(text, "  unix peer=(label=" + peer + "),")) << text;
-  // The profile itself is still the app's alone: stacking happens at launch.
-  EXPECT_TRUE(contains_line(text, "profile foo.acme_cli_1.0 {")) << text;
   EXPECT_EQ(launch_label(app_id(), c), "foo.acme_cli_1.0//&global");
-  expect_parser_accepts(text, app_id(), c);
 }
 
 TEST(ProfileEmitter, NamespaceIsPartOfTheProfileName) {

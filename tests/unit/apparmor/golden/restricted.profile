@@ -85,7 +85,7 @@ profile golden.test_app_1.0 {
   deny network netlink,
   deny network packet,
 
-  signal (send, receive) peer=golden.test_app_1.0,
-  ptrace (read, readby) peer=golden.test_app_1.0,
-  unix peer=(label=golden.test_app_1.0),
+  signal (send, receive) peer="{golden.test_app_1.0,golden.test_app_1.0//&**,**//&golden.test_app_1.0,**//&golden.test_app_1.0//&**}",
+  ptrace (read, readby) peer="{golden.test_app_1.0,golden.test_app_1.0//&**,**//&golden.test_app_1.0,**//&golden.test_app_1.0//&**}",
+  unix peer=(label="{golden.test_app_1.0,golden.test_app_1.0//&**,**//&golden.test_app_1.0,**//&golden.test_app_1.0//&**}"),
 }
