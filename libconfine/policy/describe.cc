@@ -82,11 +82,24 @@ void describe_syscalls(Section& s, const std::string& label, const std::vector<S
 }  // namespace
 
 std::string describe_policy(const Policy& p, const PolicyLibrary* lib) {
+  // Raw lines that come from no library item come from a security-override
+  // AppArmor file; the model keeps no source for raw lines, so they are shown
+  // under the first source that is neither an item nor has other rules.
+  std::vector<std::string> other_raw;
+  for (const auto& line : p.apparmor_raw) {
+    bool from_item = false;
+    for (const auto& source : p.sources)
+      if (const PolicyItem* i = find_source(lib, source))
+        for (const auto& l : i->rules.apparmor_raw) from_item = from_item || l == line;
+    if (!from_item) other_raw.push_back(line);
+  }
+
   std::string out;
   Section s(out);
   for (const auto& source : p.sources) {
     const PolicyItem* item = find_source(lib, source);
     out += "\n" + source + (item ? ": " + item->description : "") + "\n";
+    const size_t before = out.size();
     if (item) {
       std::vector<std::string> inc;
       for (const auto& f : item->flags) inc.push_back(f.name);
@@ -110,7 +123,7 @@ std::string describe_policy(const Policy& p, const PolicyLibrary* lib) {
     if (item) {
       // Capabilities and network rules carry no source in the model: show
       // those of the item's own file that survived effective().
-      std::vector<std::string> caps, net, deny_caps, deny_net, raw;
+      std::vector<std::string> caps, net, deny_caps, deny_net;
       for (const auto& c : item->rules.allow.capabilities)
         if (p.allow.capabilities.count(c)) caps.push_back(c);
       for (const auto& n : item->rules.allow.network)
@@ -122,19 +135,14 @@ std::string describe_policy(const Policy& p, const PolicyLibrary* lib) {
       s.words("network", net, ", ");
       s.words("deny network", deny_net, ", ");
       s.lines("apparmor", item->rules.apparmor_raw);
+    } else if (out.size() == before && !other_raw.empty()) {
+      s.lines("apparmor", other_raw);
+      other_raw.clear();
     }
-  }
-  // Raw lines from override files have no item: list them at the end.
-  std::vector<std::string> other_raw;
-  for (const auto& line : p.apparmor_raw) {
-    bool from_item = false;
-    for (const auto& source : p.sources)
-      if (const PolicyItem* i = find_source(lib, source))
-        for (const auto& l : i->rules.apparmor_raw) from_item = from_item || l == line;
-    if (!from_item) other_raw.push_back(line);
+    if (out.size() == before) out += "  (no rules of its own)\n";
   }
   if (!other_raw.empty()) {
-    out += "\nAppArmor lines from override files\n";
+    out += "\nAppArmor lines\n";
     s.lines("apparmor", other_raw);
   }
   return out;
