@@ -1,6 +1,7 @@
 // The install steps, in the order they run. Each layer's step prepares its
 // artifact for every app and records its layer name in AppPlan::layers.
 #include "apparmor/install_step.h"
+#include "devices/install_step.h"
 #include "install/launch_record_step.h"
 #include "install/pipeline.h"
 #include "install/units_step.h"
@@ -14,6 +15,7 @@ std::vector<std::unique_ptr<InstallStep>> install_steps() {
   // --- devices, ...), before the launch-record step.
   steps.push_back(seccomp::make_seccomp_install_step());
   steps.push_back(apparmor::make_apparmor_install_step());
+  steps.push_back(devices::make_devices_install_step());
 
   steps.push_back(make_units_step());
   // Last: the launch record lists the layers above and makes the app

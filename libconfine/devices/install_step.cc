@@ -1,0 +1,126 @@
+#include "devices/install_step.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/safe_io.h"
+#include "devices/detect.h"
+#include "devices/grants.h"
+#include "launch/privileges.h"
+
+namespace confine::devices {
+namespace {
+
+std::string staged_path(const Config& c, const AppId& id) {
+  return grants_path(c, id) + ".staged";
+}
+
+void unlink_if_present(const std::string& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    throw ConfineError("cannot remove " + path, errno);
+}
+
+// The policy's grants, checked as strictly as the launcher will read them.
+Grants grants_of(const install::AppPlan& app) {
+  Grants g;
+  const std::string where = app.id.str() + ": ";
+  for (const auto& name : app.policy.allow.capabilities) {
+    auto cap = launch::capability_from_name(name);
+    if (!cap) throw ConfineError(where + "capabilities: unknown capability \"" + name + "\"");
+    g.capabilities |= launch::cap_bit(*cap);
+  }
+  for (const auto& d : app.policy.allow.devices) {
+    auto bad = [&](const std::string& why) {
+      return ConfineError(where + "devices: " + why + " (from " +
+                          (d.source.empty() ? "the policy" : d.source) + ")");
+    };
+    if (d.type != 'c' && d.type != 'b') throw bad("type must be c or b");
+    if (d.major < kAny || d.major > kMaxMajor) throw bad("major out of range");
+    if (d.minor < kAny || d.minor > kMaxMinor) throw bad("minor out of range");
+    auto acc = parse_access(d.access);
+    if (!acc) throw bad(acc.error().message);
+    g.devices.push_back(DeviceRule{d.type, d.major, d.minor, *acc});
+  }
+  if (g.devices.size() + default_rules().size() > kMaxRules)
+    throw ConfineError(where + "devices: more than " + std::to_string(kMaxRules) + " rules");
+  return g;
+}
+
+class DevicesInstallStep final : public install::InstallStep {
+ public:
+  const char* name() const override { return "devices"; }
+
+  void prepare(install::InstallContext& ctx) override {
+    make_dirs(grants_dir(ctx.config), 0755);
+    for (auto& app : ctx.apps) {
+      const std::string text = serialize_grants(grants_of(app), app.id);
+      const std::string staged = staged_path(ctx.config, app.id);
+      staged_.push_back(staged);
+      atomic_write(staged, text, 0644);
+      pending_.push_back({staged, grants_path(ctx.config, app.id)});
+      app.layers.push_back("devices");
+    }
+  }
+
+  void commit(install::InstallContext&) override {
+    for (const auto& [from, to] : pending_) {
+      if (::rename(from.c_str(), to.c_str()) != 0)
+        throw ConfineError("cannot move " + from + " into place", errno);
+      std::erase(staged_, from);
+    }
+    pending_.clear();
+  }
+
+  void abort(install::InstallContext&) noexcept override {
+    for (const auto& s : staged_) ::unlink(s.c_str());
+    staged_.clear();
+    pending_.clear();
+  }
+
+  void remove(const Config& config, const Layout&, const std::vector<AppId>& ids) override {
+    for (const auto& id : ids) {
+      unlink_if_present(grants_path(config, id));
+      unlink_if_present(staged_path(config, id));
+      remove_app_cgroups(id);
+    }
+  }
+
+ private:
+  struct Move {
+    std::string from, to;
+  };
+  std::vector<std::string> staged_;
+  std::vector<Move> pending_;
+};
+
+}  // namespace
+
+void remove_app_cgroups(const AppId& id) {
+  auto f = read_cgroup_facts();
+  if (!f) return;
+  const std::string app = "/confine/" + id.str();
+  auto under = [](const std::string& mount, const std::string& path) {
+    return mount.empty() || path.empty() ? std::string() : mount + (path == "/" ? "" : path);
+  };
+  for (const std::string& base :
+       {f->mounts.v2_mount, under(f->mounts.v2_mount, f->cgroups.v2_path), f->mounts.v1_devices,
+        under(f->mounts.v1_devices, f->cgroups.v1_devices)}) {
+    if (base.empty()) continue;
+    const std::string dir = base + app;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+      if (e.is_directory(ec)) ::rmdir(e.path().c_str());  // EBUSY while in use
+    ::rmdir(dir.c_str());
+  }
+}
+
+std::unique_ptr<install::InstallStep> make_devices_install_step() {
+  return std::make_unique<DevicesInstallStep>();
+}
+
+}  // namespace confine::devices
