@@ -22,80 +22,38 @@ struct Constant {
   uint64_t value;
 };
 
-#define C(x) \
-  { #x, static_cast < uint64_t>(x) }
 // Names are unique (checked by a unit test); the table is small, so lookups
-// are a linear scan.
+// are a linear scan. The values come from the C headers, never typed in.
+// clang-format off
+#define C(x) Constant{#x, static_cast<uint64_t>(x)}
 constexpr Constant kConstants[] = {
-    C(AF_ALG),
-    C(AF_APPLETALK),
-    C(AF_AX25),
-    C(AF_BLUETOOTH),
-    C(AF_CAN),
-    C(AF_INET),
-    C(AF_INET6),
-    C(AF_KEY),
-    C(AF_LOCAL),
-    C(AF_NETLINK),
-    C(AF_PACKET),
-    C(AF_UNIX),
-    C(AF_UNSPEC),
-    C(AF_VSOCK),
-    C(AF_XDP),
-    C(CLONE_FILES),
-    C(CLONE_FS),
-    C(CLONE_NEWCGROUP),
-    C(CLONE_NEWIPC),
-    C(CLONE_NEWNET),
-    C(CLONE_NEWNS),
-    C(CLONE_NEWPID),
-    C(CLONE_NEWTIME),
-    C(CLONE_NEWUSER),
-    C(CLONE_NEWUTS),
-    C(CLONE_PARENT),
-    C(CLONE_SETTLS),
-    C(CLONE_SIGHAND),
-    C(CLONE_THREAD),
-    C(CLONE_VFORK),
-    C(CLONE_VM),
-    C(FIONBIO),
-    C(FIONREAD),
-    C(IPPROTO_ICMP),
-    C(IPPROTO_ICMPV6),
-    C(IPPROTO_IP),
-    C(IPPROTO_RAW),
-    C(IPPROTO_TCP),
-    C(IPPROTO_UDP),
-    C(MAP_ANONYMOUS),
-    C(MAP_PRIVATE),
-    C(MAP_SHARED),
-    C(O_CREAT),
-    C(O_RDONLY),
-    C(O_RDWR),
-    C(O_WRONLY),
-    C(PER_LINUX),
-    C(PER_LINUX32),
-    C(PROT_EXEC),
-    C(PROT_READ),
-    C(PROT_WRITE),
-    C(PR_CAPBSET_READ),
-    C(PR_GET_NAME),
-    C(PR_SET_NAME),
-    C(PR_SET_NO_NEW_PRIVS),
-    C(PR_SET_PDEATHSIG),
-    C(PR_SET_SECCOMP),
-    {"PER_QUERY", 0xffffffffu},  // personality(0xffffffff) only reads the persona
-    C(SOCK_CLOEXEC),
-    C(SOCK_DGRAM),
-    C(SOCK_NONBLOCK),
-    C(SOCK_RAW),
-    C(SOCK_SEQPACKET),
-    C(SOCK_STREAM),
-    {"SOCK_TYPE_MASK", 0xf},  // the type bits of socket()'s second argument
-    C(TIOCLINUX),
-    C(TIOCSETD),
+    C(AF_ALG), C(AF_APPLETALK),
+    C(AF_AX25), C(AF_BLUETOOTH), C(AF_CAN),
+    C(AF_INET), C(AF_INET6), C(AF_KEY),
+    C(AF_LOCAL), C(AF_NETLINK), C(AF_PACKET),
+    C(AF_UNIX), C(AF_UNSPEC), C(AF_VSOCK),
+    C(AF_XDP), C(CLONE_FILES), C(CLONE_FS),
+    C(CLONE_NEWCGROUP), C(CLONE_NEWIPC), C(CLONE_NEWNET),
+    C(CLONE_NEWNS), C(CLONE_NEWPID), C(CLONE_NEWTIME),
+    C(CLONE_NEWUSER), C(CLONE_NEWUTS), C(CLONE_PARENT),
+    C(CLONE_SETTLS), C(CLONE_SIGHAND), C(CLONE_THREAD),
+    C(CLONE_VFORK), C(CLONE_VM), C(FIONBIO),
+    C(FIONREAD), C(IPPROTO_ICMP), C(IPPROTO_ICMPV6),
+    C(IPPROTO_IP), C(IPPROTO_RAW), C(IPPROTO_TCP),
+    C(IPPROTO_UDP), C(MAP_ANONYMOUS), C(MAP_PRIVATE),
+    C(MAP_SHARED), C(O_CREAT), C(O_RDONLY),
+    C(O_RDWR), C(O_WRONLY), C(PER_LINUX),
+    C(PER_LINUX32), C(PROT_EXEC), C(PROT_READ),
+    C(PROT_WRITE), C(PR_CAPBSET_READ), C(PR_GET_NAME),
+    C(PR_SET_NAME), C(PR_SET_NO_NEW_PRIVS), C(PR_SET_PDEATHSIG),
+    C(PR_SET_SECCOMP), C(SOCK_CLOEXEC), C(SOCK_DGRAM),
+    C(SOCK_NONBLOCK), C(SOCK_RAW), C(SOCK_SEQPACKET),
+    C(SOCK_STREAM), C(TIOCLINUX), C(TIOCSETD),
     C(TIOCSTI),
+    {"PER_QUERY", 0xffffffffu},  // personality(0xffffffff) only reads the persona
+    {"SOCK_TYPE_MASK", 0xf},  // the type bits of socket()'s second argument
 };
+// clang-format on
 #undef C
 
 std::optional<uint64_t> parse_one(std::string_view t, std::string& problem) {
