@@ -77,9 +77,15 @@ class DeviceCgroupStep final : public launch::LaunchStep {
       allow_lines_ = v1_allow_lines(*rules);
     where_ = base_.path + "/confine/" + app_ + "/";
     if (ctx.raised_by_file_caps) {
-      raise_ =
-          launch::cap_bit(CAP_DAC_OVERRIDE) | launch::cap_bit(CAP_CHOWN) |
-          (backend_ == Backend::V2 ? launch::cap_bit(CAP_BPF) : launch::cap_bit(CAP_SYS_ADMIN));
+      // The minimum measured on 6.x kernels (see packaging/confine-setcap):
+      // cgroupfs writes in root's directories need dac_override, handing new
+      // cgroups to root needs chown; v1 devices.allow/deny need sys_admin;
+      // loading a CGROUP_DEVICE program needs bpf plus net_admin (6.18
+      // counts it among the networking program types).
+      using launch::cap_bit;
+      raise_ = cap_bit(CAP_DAC_OVERRIDE) | cap_bit(CAP_CHOWN) |
+               (backend_ == Backend::V2 ? cap_bit(CAP_BPF) | cap_bit(CAP_NET_ADMIN)
+                                        : cap_bit(CAP_SYS_ADMIN));
     }
     ctx.applied.push_back("device cgroup (" + std::string(to_string(backend_)) + ", " +
                           std::to_string(rules->size()) + " rules, " + where_ + names_[0] + ")");

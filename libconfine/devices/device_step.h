@@ -11,7 +11,7 @@
 //   ALLOW_MULTI), removes the app's dead launch cgroups and moves the
 //   launcher in; the app inherits the cgroup at exec. When raised by file
 //   capabilities it makes cap_dac_override, cap_chown and cap_sys_admin (v1)
-//   or cap_bpf (v2) effective for exactly this and lowers them after.
+//   or cap_bpf + cap_net_admin (v2) effective for exactly this and lowers them after.
 //
 // config.devices Required (the default): no mechanism, or any failure ->
 // the launch stops (exit 125) naming this step and the errno. IfAvailable:
