@@ -11,6 +11,7 @@
 #include "policy/resolve.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,15 +26,39 @@ namespace {
 
 constexpr size_t kMaxSecurityFile = 1 << 20;
 
+// Opens `rel` under `package_dir` one component at a time with O_NOFOLLOW:
+// load_package_meta already checked that the path stays inside the package,
+// and walking by fd keeps a symlink that appears later (in any component)
+// from pointing the read anywhere else on the installing machine.
+UniqueFd open_beneath(const std::string& package_dir, const std::string& rel,
+                      const std::string& what) {
+  UniqueFd dir(::open(package_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) throw ConfineError(what + ": cannot open " + package_dir, errno);
+  size_t start = 0;
+  while (true) {
+    size_t slash = rel.find('/', start);
+    const std::string part = rel.substr(start, slash == std::string::npos ? slash : slash - start);
+    if (part.empty() || part == "." || part == "..")
+      throw ConfineError(what + ": \"" + rel + "\" is not a plain relative path");
+    const bool last = slash == std::string::npos;
+    int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (last ? O_NONBLOCK : O_DIRECTORY);
+    UniqueFd next(::openat(dir.get(), part.c_str(), flags));
+    if (!next.valid()) throw ConfineError(what + ": cannot open " + package_dir + "/" + rel, errno);
+    if (last) return next;
+    dir = std::move(next);
+    start = slash + 1;
+  }
+}
+
 std::string read_package_file(const std::string& package_dir, const std::string& rel,
                               const std::string& what) {
-  const std::string path = package_dir + "/" + rel;
-  // load_package_meta already checked that rel stays inside the package;
-  // O_NOFOLLOW keeps a last-moment symlink swap from reading elsewhere.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-  if (!fd.valid()) throw ConfineError(what + ": cannot open " + path, errno);
+  UniqueFd fd = open_beneath(package_dir, rel, what);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    throw ConfineError(what + ": " + package_dir + "/" + rel + " is not a regular file");
   Result<std::string> text = read_fd(fd.get(), kMaxSecurityFile);
-  if (!text) throw ConfineError(text.error().context(what + ": cannot read " + path));
+  if (!text)
+    throw ConfineError(text.error().context(what + ": cannot read " + package_dir + "/" + rel));
   return std::move(text).value();
 }
 

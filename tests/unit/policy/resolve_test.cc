@@ -4,6 +4,7 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -146,6 +147,24 @@ TEST_F(ResolveTest, MissingOverrideFileIsAnError) {
   app.security_override = install::SecurityFiles{"", "meta/none.seccomp"};
   EXPECT_EQ(error(), meta.file + ": binaries[0].security-override.seccomp: cannot open " +
                          tmp / "pkg/meta/none.seccomp");
+}
+
+TEST_F(ResolveTest, OverrideFilesAreNeverReadThroughSymlinks) {
+  // As if the package tree changed after load_package_meta checked it.
+  mkdir((tmp / "outside").c_str(), 0755);
+  write_file(tmp / "outside/secret", "read\n");
+  ASSERT_EQ(symlink((tmp / "outside").c_str(), (tmp / "pkg/meta").c_str()), 0);
+  app.security_override = install::SecurityFiles{"", "meta/secret"};
+  EXPECT_EQ(error(), meta.file + ": binaries[0].security-override.seccomp: cannot open " +
+                         tmp / "pkg/meta/secret");
+  ASSERT_EQ(symlink((tmp / "outside/secret").c_str(), (tmp / "pkg/link").c_str()), 0);
+  app.security_override = install::SecurityFiles{"", "link"};
+  EXPECT_EQ(error(),
+            meta.file + ": binaries[0].security-override.seccomp: cannot open " + tmp / "pkg/link");
+  app.security_override = install::SecurityFiles{"", "../outside/secret"};
+  EXPECT_EQ(error(), meta.file +
+                         ": binaries[0].security-override.seccomp: \"../outside/secret\" "
+                         "is not a plain relative path");
 }
 
 TEST_F(ResolveTest, SecurityPolicyReturnsRawTextsAndParsesSeccomp) {
