@@ -11,12 +11,13 @@
 namespace confine::testing {
 namespace {
 
+using After = SampleApp::After;
 const std::vector<SampleApp> kApps = {
     {"show", "bin/show"},
     {"fail", "bin/fail", "#!/bin/sh\nexit 42\n"},
-    {"noexec", "bin/noexec", "#!/bin/sh\necho ran\n", 0644},
-    {"missing", "bin/missing", "", 0755, false},
-    {"dir", "bin/dirapp", "", 0755, false},
+    {"noexec", "bin/noexec", "#!/bin/sh\necho ran\n", After::MakeNonExecutable},
+    {"missing", "bin/missing", "#!/bin/sh\necho ran\n", After::Remove},
+    {"dir", "bin/dirapp", "#!/bin/sh\necho ran\n", After::ReplaceWithDirectory},
 };
 
 class ConfineRun : public ::testing::Test {
@@ -25,8 +26,7 @@ class ConfineRun : public ::testing::Test {
     CONFINE_REQUIRE(is_root(),
                     "confine-run honours --config only for root, and the launch "
                     "records must be root-owned");
-    s_.install("1.0", kApps);
-    std::filesystem::create_directories(s_.install_dir("1.0") + "/bin/dirapp");
+    ASSERT_TRUE(s_.install("1.0", kApps));
   }
   SampleInstall s_{5};
 };
@@ -100,7 +100,7 @@ TEST_F(ConfineRun, NiceValueIsTheConfiguredOne) {
   EXPECT_EQ(parse_app_output(r.out).facts["nice"], "5");
 
   SampleInstall other(-3);  // root may also raise priority
-  other.install("1.0", kApps);
+  ASSERT_TRUE(other.install("1.0", kApps));
   r = other.run({other.key() + "_show"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(parse_app_output(r.out).facts["nice"], "-3");
@@ -116,7 +116,8 @@ TEST_F(ConfineRun, ArgumentsPassThroughUnchanged) {
   AppView v = parse_app_output(r.out);
   EXPECT_EQ(v.args, args);
   EXPECT_EQ(v.facts["argv0"], s_.install_dir("1.0") + "/bin/show");
-  EXPECT_EQ(r.err, "");  // --verbose after APP is the app's, not ours
+  // --verbose after APP is the app's, not ours.
+  EXPECT_EQ(r.err.find("confine-run: applied:"), std::string::npos) << r.err;
 }
 
 TEST_F(ConfineRun, DoubleDashEndsOptions) {
@@ -131,13 +132,18 @@ TEST_F(ConfineRun, ExitStatusIsTheAppsOwn) {
 }
 
 TEST_F(ConfineRun, CurrentLinkChoosesTheVersion) {
-  s_.install("2.0", {{"show", "bin/show"}});
+  ASSERT_TRUE(s_.install("2.0", {{"show", "bin/show"}}));
   RunResult r = s_.run({s_.key() + "_show"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(parse_app_output(r.out).env["CONFINE_PKG_VERSION"], "2.0");
-  r = s_.run({s_.app_id("show", "1.0")});
+  r = s_.run({s_.app_id("show", "2.0")});
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(parse_app_output(r.out).env["CONFINE_PKG_VERSION"], "1.0");
+  EXPECT_EQ(parse_app_output(r.out).env["CONFINE_PKG_VERSION"], "2.0");
+  // The update replaced 1.0 (confine install keeps one version): its APP_ID
+  // is no app any more.
+  r = s_.run({s_.app_id("show", "1.0")});
+  EXPECT_EQ(r.status, 127) << r.err;
+  EXPECT_EQ(r.out, "");
 }
 
 TEST_F(ConfineRun, VerboseReportsLayersOnStderr) {

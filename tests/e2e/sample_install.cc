@@ -6,8 +6,6 @@
 #include <atomic>
 #include <filesystem>
 
-#include "core/launch_record.h"
-
 namespace confine::testing {
 
 const char kShowScript[] = R"SH(#!/bin/sh
@@ -29,19 +27,35 @@ SampleInstall::SampleInstall(int nice) {
   config_.data_dir = dir_ / "data";
   config_.policy_dir = dir_ / "policy";
   config_.tmp_dir = dir_ / "tmp";
+  config_.units_dir = dir_ / "units";
+  config_.flags_dir = dir_ / "flags.d";
+  config_.templates_dir = source_path("policy-templates");
   config_.nice = nice;
-  for (const auto& d : {config_.apps_dir, config_.data_dir, config_.policy_dir + "/launch"})
-    std::filesystem::create_directories(d);
   std::filesystem::create_directories(config_.tmp_dir);
   ::chmod(config_.tmp_dir.c_str(), 01777);  // like /tmp
+  std::filesystem::create_directories(config_.units_dir);
   config_path_ = dir_ / "config.json";
-  write_file(config_path_, "{\n  \"apps_dir\": \"" + config_.apps_dir + "\",\n  \"data_dir\": \"" +
-                               config_.data_dir + "\",\n  \"policy_dir\": \"" + config_.policy_dir +
-                               "\",\n  \"tmp_dir\": \"" + config_.tmp_dir +
-                               "\",\n  \"nice\": " + std::to_string(nice) + "\n}\n");
+  // AppArmor and the device cgroup are used where the kernel has them and
+  // reported as skipped where it does not (this suite is about the launch
+  // path; the layers have their own tests, the VM tests the real kernels).
+  // seccomp stays required: every supported kernel has it.
+  auto q = [](const std::string& v) { return "\"" + v + "\""; };
+  write_file(config_path_, "{\n  \"apps_dir\": " + q(config_.apps_dir) +
+                               ",\n  \"data_dir\": " + q(config_.data_dir) +
+                               ",\n  \"policy_dir\": " + q(config_.policy_dir) +
+                               ",\n  \"tmp_dir\": " + q(config_.tmp_dir) +
+                               ",\n  \"units_dir\": " + q(config_.units_dir) +
+                               ",\n  \"flags_dir\": " + q(config_.flags_dir) +
+                               ",\n  \"templates_dir\": " + q(config_.templates_dir) +
+                               ",\n  \"apparmor\": \"if-available\",\n  \"devices\": "
+                               "\"if-available\",\n  \"nice\": " +
+                               std::to_string(nice) + "\n}\n");
 }
 
 SampleInstall::~SampleInstall() {
+  if (installed_)
+    confine::testing::run(
+        {build_path("launcher/confine"), "--config", config_path_, "remove", key()});
   std::error_code ec;
   std::filesystem::remove_all(real_home() + "/.local/share/confine/" + key(), ec);
 }
@@ -51,24 +65,45 @@ std::string SampleInstall::real_home() {
   return pw ? pw->pw_dir : "/nonexistent";
 }
 
-void SampleInstall::install(const std::string& version, const std::vector<SampleApp>& apps,
-                            bool make_current) {
-  const std::string inst = install_dir(version);
-  std::filesystem::create_directories(inst + "/meta");
-  std::filesystem::create_directories(config_.data_dir + "/" + key() + "/" + version);
+bool SampleInstall::install(const std::string& version, const std::vector<SampleApp>& apps) {
+  // The package as its author ships it: meta/package.json and the files.
+  const std::string src = dir_ / ("src-" + version);
+  std::string binaries;
   for (const auto& a : apps) {
-    if (a.create_file) write_file(inst + "/" + a.exec, a.script, a.mode);
-    LaunchRecord r;
-    r.id = *AppId::parse(app_id(a.name, version));
-    r.type = PackageType::App;
-    r.exec = a.exec;
-    write_file(launch_record(a.name, version), r.serialize(), 0644);
+    write_file(src + "/" + a.exec, a.script, 0755);
+    binaries += std::string(binaries.empty() ? "" : ",\n") + "    { \"name\": \"" + a.name +
+                "\", \"exec\": \"" + a.exec + "\" }";
   }
-  if (make_current) {
-    std::string link = config_.apps_dir + "/" + key() + "/current";
-    std::filesystem::remove(link);
-    std::filesystem::create_symlink(version, link);
+  write_file(src + "/meta/package.json", "{\n  \"name\": \"hello\",\n  \"version\": \"" + version +
+                                             "\",\n  \"binaries\": [\n" + binaries + "\n  ]\n}\n");
+  RunResult r = confine::testing::run({build_path("launcher/confine"), "--config", config_path_,
+                                       "install", "--origin", origin_, src});
+  if (r.status != 0) {
+    ADD_FAILURE() << "confine install failed (" << r.status << "):\n" << r.err << r.out;
+    return false;
   }
+  installed_ = true;
+
+  // Root changing installed files behind confine's back.
+  const std::string inst = install_dir(version);
+  for (const auto& a : apps) {
+    const std::string file = inst + "/" + a.exec;
+    switch (a.after) {
+      case SampleApp::After::Keep:
+        break;
+      case SampleApp::After::MakeNonExecutable:
+        ::chmod(file.c_str(), 0644);
+        break;
+      case SampleApp::After::Remove:
+        std::filesystem::remove(file);
+        break;
+      case SampleApp::After::ReplaceWithDirectory:
+        std::filesystem::remove(file);
+        std::filesystem::create_directory(file);
+        break;
+    }
+  }
+  return true;
 }
 
 RunResult SampleInstall::run(const std::vector<std::string>& args,

@@ -1,7 +1,9 @@
 // An installed sample package for end-to-end tests of confine-run: a config
-// under a TempDir that points every directory into it, and packages placed in
-// apps_dir with their launch records, exactly as `confine install` leaves
-// them (install dir, `current` link, <policy_dir>/launch/<APP_ID>).
+// under a TempDir that points every directory into it, and packages installed
+// into it by the real `confine install` (so confine-run sees exactly what an
+// install leaves: install dir, `current` link, launch record, seccomp filter,
+// AppArmor profile). Broken states (a non-executable or missing app file) are
+// made by changing the installed files afterwards, as root could.
 #pragma once
 
 #include <map>
@@ -19,11 +21,11 @@ namespace confine::testing {
 extern const char kShowScript[];
 
 struct SampleApp {
+  enum class After { Keep, MakeNonExecutable, Remove, ReplaceWithDirectory };
   std::string name;                  // app name ("show")
   std::string exec;                  // path in the package ("bin/show")
   std::string script = kShowScript;  // file content
-  unsigned mode = 0755;              // file mode
-  bool create_file = true;           // false: the launch record names a missing file
+  After after = After::Keep;         // what to do to the installed file
 };
 
 class SampleInstall {
@@ -31,12 +33,14 @@ class SampleInstall {
   // `nice` goes into the config. The package origin is unique per process and
   // fixture, so the per-user data dir it creates in $HOME is ours to remove.
   explicit SampleInstall(int nice = 5);
+  // Removes the package with `confine remove` (unloading its AppArmor
+  // profiles from the kernel) and the per-user data dir.
   ~SampleInstall();
 
-  // Installs `version` of package "hello.<origin>" with `apps`; `make_current`
-  // points <key>/current at it.
-  void install(const std::string& version, const std::vector<SampleApp>& apps,
-               bool make_current = true);
+  // Installs `version` of package "hello.<origin>" with `apps` through
+  // `confine install`, which makes it the current version. Returns false
+  // (after a gtest failure naming confine's error) when the install failed.
+  bool install(const std::string& version, const std::vector<SampleApp>& apps);
 
   const std::string& config_path() const { return config_path_; }
   const Config& config() const { return config_; }
@@ -64,6 +68,7 @@ class SampleInstall {
   std::string origin_;
   std::string config_path_;
   Config config_;
+  bool installed_ = false;
 };
 
 // The app's output parsed: "env:" lines into `env`, "arg=" lines into `args`,
