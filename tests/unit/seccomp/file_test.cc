@@ -163,3 +163,31 @@ TEST(SeccompFile, ChecksumCatchesFlippedInstruction) {
 
 }  // namespace
 }  // namespace confine::testing
+
+namespace confine::testing {
+namespace {
+
+// Damaged files: every truncation and random byte flips are refused, never
+// crash, never decode to something else.
+TEST(SeccompFile, DamagedFilesAreAlwaysRefused) {
+  const std::string good = *seccomp::encode_filter(sample_image());
+  for (size_t n = 0; n < good.size(); ++n)
+    ASSERT_FALSE(seccomp::decode_filter(good.substr(0, n), "f").ok()) << "length " << n;
+  uint64_t rng = 0x9e3779b97f4a7c15ULL;
+  auto next = [&] {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+  };
+  for (int i = 0; i < 5000; ++i) {
+    std::string b = good;
+    int flips = 1 + static_cast<int>(next() % 4);
+    for (int f = 0; f < flips; ++f) b[next() % b.size()] ^= static_cast<char>(1 + next() % 255);
+    if (b == good) continue;
+    ASSERT_FALSE(seccomp::decode_filter(b, "f").ok()) << "mutation " << i << " accepted";
+  }
+}
+
+}  // namespace
+}  // namespace confine::testing
