@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "command.h"
+#include "policy/describe.h"
 #include "policy/library.h"
 
 namespace confine::cli {
@@ -18,9 +19,30 @@ void print_items(const std::vector<const policy::PolicyItem*>& items, const std:
   }
 }
 
+// `confine templates NAME`: everything one item grants, flag by flag.
+int show_item(const policy::PolicyLibrary& lib, const std::string& name) {
+  using policy::PolicyKind;
+  int shown = 0;
+  for (auto k : {PolicyKind::Template, PolicyKind::Group, PolicyKind::Flag}) {
+    const policy::PolicyItem* item = lib.find(k, name);
+    if (!item) continue;
+    if (shown++) std::cout << "\n";
+    std::cout << item->source() << " (" << item->file << ")\n";
+    if (!item->comment.empty()) std::cout << "  why: " << item->comment << "\n";
+    std::cout << policy::describe_policy(lib.expand(*item).effective(), &lib);
+  }
+  if (!shown)
+    throw ConfineError("no template, policy group or flag named \"" + name +
+                       "\" (run confine templates for the list)");
+  return 0;
+}
+
 int run_templates(const Invocation& inv) {
-  if (!inv.args.empty()) usage_error(inv, "unexpected argument \"" + inv.args[0] + "\"");
+  if (inv.args.size() > 1) usage_error(inv, "unexpected argument \"" + inv.args[1] + "\"");
+  if (!inv.args.empty() && inv.args[0].starts_with("-"))
+    usage_error(inv, "unknown option " + inv.args[0]);
   const auto lib = policy::PolicyLibrary::load(inv.config.templates_dir, inv.config.flags_dir);
+  if (!inv.args.empty()) return show_item(lib, inv.args[0]);
   using policy::PolicyKind;
   size_t column = 0;
   for (auto k : {PolicyKind::Template, PolicyKind::Group, PolicyKind::Flag})
@@ -55,11 +77,14 @@ int run_templates(const Invocation& inv) {
 
 CONFINE_COMMAND(Command{
     "templates", "list security templates, policy groups and flags",
-    "Usage: confine templates\n"
+    "Usage: confine templates [NAME]\n"
     "\n"
     "List the security templates, policy groups and flags this system knows,\n"
     "sorted by name, each with its one-line description: the shipped ones from\n"
     "templates_dir and the administrator's own flags from flags_dir.\n"
+    "\n"
+    "With NAME, show everything that template, group or flag grants, grouped\n"
+    "by the flag each rule comes from.\n"
     "\n"
     "Package metadata names a template in \"security-template\" (default:\n"
     "default) and policy groups in \"caps\" (default: network-client); a cap\n"

@@ -81,13 +81,30 @@ TEST_F(PolicyCommands, TemplatesShowsAdministratorsFlagsAndTheirErrors) {
                        ": category: missing (networking, filesystem, runtime, user or misc)\n");
 }
 
+TEST_F(PolicyCommands, TemplatesNameShowsWhatAnItemGrants) {
+  auto r = confine({"templates", "network-client"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("group network-client (" + testing::source_path("policy-templates") +
+                            "/groups/network-client.json)\n",
+                        0),
+            0u)
+      << r.out;
+  EXPECT_NE(r.out.find("\nflag dns: "), std::string::npos);
+  EXPECT_NE(r.out.find("socket a0 == AF_INET6"), std::string::npos);
+  r = confine({"templates", "nosuch"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err,
+            "confine templates: error: no template, policy group or flag named "
+            "\"nosuch\" (run confine templates for the list)\n");
+}
+
 TEST_F(PolicyCommands, TemplatesRejectsArguments) {
-  auto r = confine({"templates", "extra"});
+  auto r = confine({"templates", "dns", "extra"});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err,
             "confine templates: error: unexpected argument \"extra\"\n"
             "Try 'confine templates --help'.\n");
-  EXPECT_EQ(confine({"templates", "--help"}).out.rfind("Usage: confine templates\n", 0), 0u);
+  EXPECT_EQ(confine({"templates", "--help"}).out.rfind("Usage: confine templates [NAME]\n", 0), 0u);
 }
 
 TEST_F(PolicyCommands, PolicyGroupsRulesBySource) {
