@@ -305,6 +305,12 @@ ReloadReport reload_all(const Config& config) {
     if (errno == ENOENT) return report;  // nothing installed yet
     throw ConfineError("cannot list " + dir, errno);
   }
+  // The directory too: whoever can add a file to it chooses what root loads.
+  struct stat st;
+  if (fstat(dirfd(d), &st) != 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+    closedir(d);
+    throw ConfineError(dir + ": not owned by root or writable by group or others");
+  }
   std::vector<std::string> names;
   while (dirent* e = readdir(d)) {
     std::string n = e->d_name;

@@ -222,10 +222,15 @@ TEST(AppArmorParser, ReloadSkipsUntrustedAndForeignFiles) {
   confine::testing::write_file(dir + "/foo.acme_cli_1.0", "profile foo.acme_cli_1.0 { }\n", 0666);
   confine::testing::write_file(dir + "/README", "not a profile\n");
   confine::testing::write_file(dir + "/.staging-x/foo.acme_cli_1.0", "junk\n");
+  chmod(dir.c_str(), 0755);
   ReloadReport r = reload_all(f.config);
   ASSERT_EQ(r.failed.size(), 1u);
   EXPECT_NE(r.failed[0].find("writable by group or others"), std::string::npos) << r.failed[0];
   EXPECT_TRUE(r.loaded.empty());
+  // A directory others can write to is refused as a whole.
+  chmod(dir.c_str(), 0777);
+  EXPECT_THROW(reload_all(f.config), ConfineError);
+  chmod(dir.c_str(), 0755);
 }
 
 }  // namespace
