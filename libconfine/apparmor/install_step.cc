@@ -59,9 +59,10 @@ class AppArmorInstallStep final : public install::InstallStep {
     if (!mkdtemp(tmpl.data())) throw ConfineError("cannot create " + tmpl, errno);
     staging_ = tmpl;
     for (auto& app : ctx.apps) {
-      const std::string text = app.raw_apparmor.empty()
-                                   ? emit_profile(app.id, app.policy, ctx.config)
-                                   : app.raw_apparmor;
+      const std::string text =
+          app.raw_apparmor.empty()
+              ? emit_profile(app.id, app.policy, ctx.config)
+              : raw_profile_with_variables(app.id, app.raw_apparmor, ctx.config);
       // The staged file carries the final name: apparmor_parser names its
       // cache entry after the file.
       const std::string staged = staging_ + "/" + app.id.str();

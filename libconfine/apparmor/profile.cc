@@ -160,6 +160,24 @@ std::vector<std::string> variable_definitions(const AppId& id, const Config& con
   };
 }
 
+std::string raw_profile_with_variables(const AppId& id, const std::string& raw,
+                                       const Config& config) {
+  std::string prelude;
+  for (const auto& def : variable_definitions(id, config)) {
+    const std::string name = def.substr(0, def.find('='));  // "@{CONFINE_APP_PATH}"
+    // Defined by the author ("@{X}=", "@{X} =", "@{X}+="): theirs wins.
+    bool defined = false;
+    for (size_t at = raw.find(name); at != std::string::npos; at = raw.find(name, at + 1)) {
+      size_t i = at + name.size();
+      while (i < raw.size() && (raw[i] == ' ' || raw[i] == '\t')) ++i;
+      if (i < raw.size() && (raw[i] == '=' || raw.compare(i, 2, "+=") == 0)) defined = true;
+    }
+    if (!defined) prelude += def + "\n";
+  }
+  if (prelude.empty()) return raw;
+  return "# Variables of " + id.str() + "'s layout, added by confine install.\n" + prelude + raw;
+}
+
 void check_raw_line(const std::string& line) {
   if (has_control_char(line))
     throw ConfineError("raw AppArmor line contains a control character: \"" + line + "\"");

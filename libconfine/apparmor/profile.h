@@ -38,6 +38,13 @@ std::string emit_profile(const AppId& id, const policy::Policy& policy, const Co
 // "@{CONFINE_APP_PATH}=/var/lib/confine/apps/foo.bar/1.0".
 std::vector<std::string> variable_definitions(const AppId& id, const Config& config);
 
+// A hand-written profile (security-policy.apparmor) as installed: `raw`
+// preceded by the definitions of variable_definitions() that it does not
+// define itself, so that raw profiles may use the same @{CONFINE_*}
+// variables as templates. The text of `raw` is otherwise unchanged.
+std::string raw_profile_with_variables(const AppId& id, const std::string& raw,
+                                       const Config& config);
+
 // `path` as an AppArmor file-rule path: quoted when it holds characters the
 // parser would otherwise split on (spaces, commas, '#', quotes), with '"'
 // and '\' escaped inside the quotes; glob characters are kept as globs.

@@ -140,13 +140,20 @@ TEST(AppArmorInstallStep, RawProfilePassesThroughWhenNamedTheAppId) {
   auto step = make_apparmor_install_step();
   auto ctx = f.context();
   f.meta.binaries[0].security_policy = install::SecurityFiles{"meta/cli.apparmor", ""};
+  // It may use the layout variables, and define its own instead.
   ctx.apps[0].raw_apparmor =
-      "#include <tunables/global>\nprofile foo.acme_cli_1.0 {\n  /srv/raw r,\n  ^hat { }\n}\n";
+      "#include <tunables/global>\n@{CONFINE_APP_DATA_PATH} = /srv/mine\n"
+      "profile foo.acme_cli_1.0 {\n  @{CONFINE_APP_PATH}/** r,\n  @{CONFINE_APP_DATA_PATH}/** rw,\n"
+      "  @{CONFINE_APP_USER_DATA_PATH}/** rw,\n  ^hat { }\n}\n";
   EXPECT_EQ(f.prepare_error(*step, ctx), "");
   if (kernel_enforces_apparmor()) GTEST_SKIP() << "would load into this kernel";
   step->commit(ctx);
-  EXPECT_EQ(confine::testing::read_file(f.layout.apparmor_profile(app_id())),
-            ctx.apps[0].raw_apparmor);
+  const std::string installed = confine::testing::read_file(f.layout.apparmor_profile(app_id()));
+  EXPECT_TRUE(installed.ends_with(ctx.apps[0].raw_apparmor)) << installed;
+  EXPECT_TRUE(testing_util::contains_line(
+      installed, "@{CONFINE_APP_PATH}=" + f.layout.install_dir(f.meta.key(), "1.0")))
+      << installed;
+  EXPECT_EQ(installed.find("@{CONFINE_APP_DATA_PATH}="), std::string::npos) << installed;
 }
 
 TEST(AppArmorInstallStep, RawProfileWithTheWrongNameIsRefused) {
