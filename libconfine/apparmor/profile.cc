@@ -89,15 +89,16 @@ std::vector<std::string> tokens(const std::string& line) {
   return out;
 }
 
-bool is_unconfined_exec_mode(const std::string& t) {
-  // Permission words are letters only; an exec mode with u/U (ux, Ux, pux,
-  // PUx, cux, CUx, ...) runs the target unconfined.
-  if (t.empty() || t.back() != 'x') return false;
+bool is_transition_exec_mode(const std::string& t) {
+  // Permission words are letters only. An exec mode naming p/P (another
+  // profile's, e.g. a broad distribution profile), c/C (a child profile)
+  // or u/U (unconfined) leaves the app's profile; only ix stays in it.
+  if (t.find('x') == std::string::npos) return false;
   if (!std::all_of(t.begin(), t.end(), [](char c) {
         return std::string_view("rwaklmixpcuUPCI").find(c) != std::string_view::npos;
       }))
     return false;
-  return t.find_first_of("uU") != std::string::npos;
+  return t.find_first_of("pPcCuU") != std::string::npos;
 }
 
 }  // namespace
@@ -197,7 +198,7 @@ void check_raw_line(const std::string& line) {
     }
     if (!w.empty() && w.front() == '#') return;  // the rest is a comment
     if (w == "change_profile" || w == "change_hat" || w == "unconfined" ||
-        w.find("->") != std::string::npos || is_unconfined_exec_mode(w))
+        w.find("->") != std::string::npos || is_transition_exec_mode(w))
       throw ConfineError("raw AppArmor line \"" + line +
                          "\": unconfined execution and profile transitions are not allowed");
   }

@@ -58,7 +58,7 @@ std::string literal_path(const std::string& path);
 
 // Checks a verbatim profile line from a template, group or override
 // (Policy::apparmor_raw). Throws ConfineError when the line could leave the
-// profile's confinement: unconfined exec modes (ux, Ux, pux, ...),
+// profile's confinement: exec modes other than ix (px, cx, ux, Pix, ...),
 // change_profile, or an include that is not a <search path> include.
 void check_raw_line(const std::string& line);
 

@@ -179,10 +179,11 @@ TEST(ProfileEmitter, RawLinesPassThroughButCannotEscape) {
   EXPECT_TRUE(contains_line(text, "  dbus (send) bus=session,")) << text;
   expect_parser_accepts(text, app_id(), Config{});
 
-  for (const char* bad : {"/bin/sh ux,", "/bin/sh rPUx,", "/** Cux,", "change_profile -> **,",
-                          "/bin/sh px -> other_app,", "include \"/etc/shadow\"",
-                          "#include </etc/shadow>", "include if exists \"/root/x\"",
-                          "include <../../etc/shadow>", "profile x flags=(unconfined) {"}) {
+  for (const char* bad :
+       {"/bin/sh ux,", "/bin/sh rPUx,", "/** Cux,", "/usr/bin/foo px,", "/usr/bin/foo Pix,",
+        "/bin/x cx,", "change_profile -> **,", "/bin/sh px -> other_app,",
+        "include \"/etc/shadow\"", "#include </etc/shadow>", "include if exists \"/root/x\"",
+        "include <../../etc/shadow>", "profile x flags=(unconfined) {"}) {
     policy::Policy q;
     q.apparmor_raw = {bad};
     EXPECT_THROW(emit_profile(app_id(), q, Config{}), ConfineError) << bad;
