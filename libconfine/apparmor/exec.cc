@@ -134,7 +134,7 @@ class AppArmorLaunchStep final : public launch::LaunchStep {
     stack_request_ = "stack " + label_;
     ctx.applied.push_back(
         "apparmor (" + label_ +
-        (confined_ ? "; stacked on " + launcher_label + " under no_new_privs)" : ")"));
+        (confined_ ? "; stacked on " + launcher_label + " if no_new_privs is set)" : ")"));
     return Status::Ok();
   }
 
