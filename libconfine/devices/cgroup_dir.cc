@@ -103,8 +103,9 @@ Result<CgroupBase> open_cgroup_base(const Detection& d) {
 }
 
 Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_new,
-                                   const Syscalls& sys) {
+                                   const Syscalls& sys, bool* made) {
   bool created = sys.mkdirat(parent, name, 0755) == 0;
+  if (made) *made = created;
   if (!created && (errno != EEXIST || must_be_new))
     return Error::from_errno(errno, "cannot create cgroup directory");
   UniqueFd fd(::openat(parent, name, kDirFlags));
@@ -123,7 +124,8 @@ Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_ne
   return fd;
 }
 
-int reap_dead_launches(int app_dir) {
+int reap_dead_launches(int dir) {
+  const int app_dir = dir;
   int removed = 0;
   alignas(8) char buf[4096];
   // A new open file description: its own offset for getdents.
@@ -146,6 +148,30 @@ int reap_dead_launches(int app_dir) {
       // process by now; its cgroup waits for a later launch.
       if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
       if (::unlinkat(app_dir, d->d_name, AT_REMOVEDIR) == 0) ++removed;
+    }
+  }
+}
+
+int reap_app_cgroups(int app_dir, const char* current_set) {
+  int removed = reap_dead_launches(app_dir);
+  alignas(8) char buf[4096];
+  UniqueFd list(::openat(app_dir, ".", kDirFlags));
+  if (!list.valid()) return removed;
+  for (;;) {
+    long n = ::syscall(SYS_getdents64, list.get(), buf, sizeof buf);
+    if (n <= 0) return removed;
+    for (long off = 0; off < n;) {
+      auto* d = reinterpret_cast<struct dirent64*>(buf + off);
+      off += d->d_reclen;
+      if (d->d_type != DT_DIR || std::strncmp(d->d_name, "r-", 2) != 0) continue;
+      UniqueFd set(::openat(app_dir, d->d_name, kDirFlags));
+      if (!set.valid()) continue;
+      removed += reap_dead_launches(set.get());
+      // A rule set of earlier rules: gone once its last launch is. (EBUSY
+      // while launch cgroups remain; a launcher that just chose it retries.)
+      if (std::strcmp(d->d_name, current_set) != 0 &&
+          ::unlinkat(app_dir, d->d_name, AT_REMOVEDIR) == 0)
+        ++removed;
     }
   }
 }

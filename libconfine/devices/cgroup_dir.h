@@ -1,12 +1,19 @@
 // Cgroup directories of the device layer, handled through file descriptors.
 //
-// Each launch gets its own cgroup, <base>/confine/<APP_ID>/<pid>-<random>:
-// concurrent launches of one app never rewrite each other's rules (v1 would
-// deny everything for a moment while "a" is written), a changed assignment
-// takes effect for the next launch only, and nothing is shared that two
-// launchers could race on. The app keeps the launcher's pid, so a launch
-// cgroup whose pid is gone is empty or about to be; each launch removes
-// those of its app (reap_dead_launches), and `confine remove` removes the
+// Each launch gets its own cgroup: concurrent launches of one app never
+// rewrite each other's rules (v1 would deny everything for a moment while
+// "a" is written), a changed assignment takes effect for the next launch
+// only, and nothing is configured that two launchers could race on.
+//   v1: <base>/confine/<APP_ID>/<pid>-<random>, configured per launch
+//   v2: <base>/confine/<APP_ID>/r-<program hash>/<pid>-<random>: the BPF
+//       program is attached once to the rule set's cgroup r-<hash> and
+//       applies to every launch cgroup below it (loading it costs ~0.8 ms,
+//       more than the rest of the launch); a launch finding r-<hash>
+//       without a program (its creator failed or is still attaching)
+//       attaches one itself, identical programs being harmless together.
+// The app keeps the launcher's pid, so a launch cgroup whose pid is gone is
+// empty or about to be; each launch removes those of its app and the rule
+// sets no longer in use (reap_app_cgroups), and `confine remove` removes the
 // per-app directories.
 //
 // <base> is the caller's own cgroup when it and every ancestor up to the
@@ -44,13 +51,17 @@ Result<CgroupBase> open_cgroup_base(const Detection& d);
 // files in it; it is handed to root (fchown, needs CAP_CHOWN) and refused if
 // a subdirectory appeared before that. An existing directory must be owned
 // by root and writable by root only. No allocation on success.
+// `created` (optional) tells whether this call made it.
 Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_new,
-                                   const Syscalls& sys);
+                                   const Syscalls& sys, bool* created = nullptr);
 
-// Removes the launch cgroups "<pid>-<hex>" in `app_dir` whose pid no longer
+// Removes the launch cgroups "<pid>-<hex>" in `dir` whose pid no longer
 // exists (rmdir fails harmlessly on one that still holds a process). Returns
 // how many were removed. Best effort, no allocation.
-int reap_dead_launches(int app_dir);
+int reap_dead_launches(int dir);
+// The same in `app_dir` and in each rule set "r-*" in it, then removes the
+// rule sets other than `current_set` ("" = none) that are left empty.
+int reap_app_cgroups(int app_dir, const char* current_set);
 
 // Moves the calling process into the cgroup `dir` (writes "0" to its
 // cgroup.procs).

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace confine::devices {
@@ -32,6 +33,28 @@ Status attach_device_program(int cgroup_fd, int prog_fd, const Syscalls& sys) {
   if (sys.bpf(BPF_PROG_ATTACH, &attr, sizeof attr) != 0)
     return Error::from_errno(errno, "cannot attach the BPF device program");
   return Status::Ok();
+}
+
+Result<uint32_t> attached_device_programs(int cgroup_fd, const Syscalls& sys) {
+  union bpf_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  attr.query.target_fd = static_cast<uint32_t>(cgroup_fd);
+  attr.query.attach_type = BPF_CGROUP_DEVICE;
+  if (sys.bpf(BPF_PROG_QUERY, &attr, sizeof attr) != 0)
+    return Error::from_errno(errno, "cannot query the cgroup's BPF device programs");
+  return attr.query.prog_cnt;
+}
+
+std::string rule_set_name(const std::vector<bpf_insn>& prog) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(prog.data());
+  for (size_t i = 0; i < prog.size() * sizeof(bpf_insn); ++i) {
+    h ^= bytes[i];
+    h *= 0x100000001b3ULL;
+  }
+  char name[24];
+  std::snprintf(name, sizeof name, "r-%016llx", static_cast<unsigned long long>(h));
+  return name;
 }
 
 }  // namespace confine::devices

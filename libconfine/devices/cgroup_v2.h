@@ -16,6 +16,8 @@
 
 #include <linux/bpf.h>
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/error.h"
@@ -28,5 +30,11 @@ namespace confine::devices {
 Result<UniqueFd> load_device_program(const std::vector<bpf_insn>& prog, const Syscalls& sys);
 // BPF_PROG_ATTACH to the cgroup directory `cgroup_fd` with BPF_F_ALLOW_MULTI.
 Status attach_device_program(int cgroup_fd, int prog_fd, const Syscalls& sys);
+// BPF_PROG_QUERY: how many device programs are attached to `cgroup_fd`
+// itself (not inherited).
+Result<uint32_t> attached_device_programs(int cgroup_fd, const Syscalls& sys);
+// "r-<16 hex digits>": a 64-bit FNV-1a hash of the program's instructions,
+// naming the rule set's cgroup.
+std::string rule_set_name(const std::vector<bpf_insn>& prog);
 
 }  // namespace confine::devices

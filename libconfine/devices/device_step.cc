@@ -71,11 +71,14 @@ class DeviceCgroupStep final : public launch::LaunchStep {
 
     app_ = ctx.record.id.str();
     for (int i = 0; i < kAttempts; ++i) names_.push_back(launch_cgroup_name());
-    if (backend_ == Backend::V2)
-      program_ = device_program(*rules);
-    else
-      allow_lines_ = v1_allow_lines(*rules);
     where_ = base_.path + "/confine/" + app_ + "/";
+    if (backend_ == Backend::V2) {
+      program_ = device_program(*rules);
+      set_ = rule_set_name(program_);
+      where_ += set_ + "/";
+    } else {
+      allow_lines_ = v1_allow_lines(*rules);
+    }
     if (ctx.raised_by_file_caps) {
       // The minimum measured on 6.x kernels (see packaging/confine-setcap):
       // cgroupfs writes in root's directories need dac_override, handing new
@@ -121,41 +124,66 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     const Syscalls& sys = *opts_.sys;
     auto top = ensure_cgroup_dir(base_.fd.get(), "confine", false, sys);
     if (!top) return top.error().context(base_.path + "/confine");
+    const std::string app_where = base_.path + "/confine/" + app_;
     auto app = ensure_cgroup_dir(top->get(), app_.c_str(), false, sys);
-    if (!app) return app.error().context(where_);
-    reap_dead_launches(app->get());
+    if (!app) return app.error().context(app_where);
+    reap_app_cgroups(app->get(), set_.c_str());
 
     for (int i = 0;; ++i) {
       const std::string& name = names_[i];
-      auto dir = ensure_cgroup_dir(app->get(), name.c_str(), true, sys);
-      if (!dir) return dir.error().context(where_ + name);
-      Status s = backend_ == Backend::V2 ? apply_v2(dir->get()) : apply_v1(dir->get());
-      if (!s) return s.context(where_ + name);
-      s = join_cgroup(dir->get(), sys);
+      Status s =
+          backend_ == Backend::V2 ? launch_v2(app->get(), name) : launch_v1(app->get(), name);
       if (s) return s;
-      // ENOENT/ENODEV: the cgroup was removed before we joined it (another
-      // launch's reaper judged its pid dead, e.g. from another pid
-      // namespace). Take the next name; anything else fails the launch.
+      // ENOENT/ENODEV: a cgroup was removed under us before we joined it
+      // (another launch's reaper judged its pid dead, e.g. from another pid
+      // namespace, or removed a rule set it thought unused). Start again
+      // with the next name; anything else fails the launch.
       const int e = s.error().err;
-      if ((e != ENOENT && e != ENODEV) || i + 1 >= kAttempts) return s.context(where_ + name);
+      if ((e != ENOENT && e != ENODEV) || i + 1 >= kAttempts) return s;
     }
   }
 
-  Status apply_v1(int dir) {
+  Status launch_v1(int app, const std::string& name) {
+    const Syscalls& sys = *opts_.sys;
+    auto dir = ensure_cgroup_dir(app, name.c_str(), true, sys);
+    if (!dir) return dir.error().context(where_ + name);
     int not_granted = 0;
-    return configure_v1(dir, allow_lines_, *opts_.sys, not_granted);
+    if (auto s = configure_v1(dir->get(), allow_lines_, sys, not_granted); !s)
+      return s.context(where_ + name);
+    return join_cgroup(dir->get(), sys).context(where_ + name);
   }
 
-  Status apply_v2(int dir) {
-    auto prog = load_device_program(program_, *opts_.sys);
-    if (!prog) return prog.error();
-    return attach_device_program(dir, prog->get(), *opts_.sys);
+  Status launch_v2(int app, const std::string& name) {
+    const Syscalls& sys = *opts_.sys;
+    bool created = false;
+    auto set = ensure_cgroup_dir(app, set_.c_str(), false, sys, &created);
+    if (!set) return set.error().context(where_);
+    // The rule set's program: attached by whoever created the set. Without
+    // one (its creator failed, or has not attached yet) attach our own:
+    // a launch never joins a set that has no program.
+    uint32_t attached = 0;
+    if (!created) {
+      auto n = attached_device_programs(set->get(), sys);
+      if (!n) return n.error().context(where_);
+      attached = *n;
+    }
+    if (attached == 0) {
+      auto prog = load_device_program(program_, sys);
+      if (!prog) return prog.error().context(where_);
+      if (auto s = attach_device_program(set->get(), prog->get(), sys); !s)
+        return s.context(where_);
+    }
+    auto dir = ensure_cgroup_dir(set->get(), name.c_str(), true, sys);
+    if (!dir) return dir.error().context(where_ + name);
+    return join_cgroup(dir->get(), sys).context(where_ + name);
   }
 
   DeviceStepOptions opts_;
   Backend backend_ = Backend::None;
   CgroupBase base_;
   std::string app_, where_;
+  std::string set_;  // v2: the rule set's cgroup name, "r-<hash>"; v1: ""
+
   std::vector<std::string> names_;
   std::vector<bpf_insn> program_;
   std::vector<std::string> allow_lines_;

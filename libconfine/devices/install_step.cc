@@ -111,12 +111,18 @@ void remove_app_cgroups(const AppId& id) {
        {f->mounts.v2_mount, under(f->mounts.v2_mount, f->cgroups.v2_path), f->mounts.v1_devices,
         under(f->mounts.v1_devices, f->cgroups.v1_devices)}) {
     if (base.empty()) continue;
-    const std::string dir = base + app;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-      if (e.is_directory(ec)) ::rmdir(e.path().c_str());  // EBUSY while in use
-    ::rmdir(dir.c_str());
+    remove_cgroup_tree(base + app);
   }
+}
+
+void remove_cgroup_tree(const std::string& dir) {
+  // Cgroup directories hold only files the kernel made and child cgroups:
+  // remove the children depth-first, then the directory (rmdir fails with
+  // EBUSY on one that still holds a process, which then stays).
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_directory(ec) && !e.is_symlink(ec)) remove_cgroup_tree(e.path().string());
+  ::rmdir(dir.c_str());
 }
 
 std::unique_ptr<install::InstallStep> make_devices_install_step() {

@@ -20,5 +20,7 @@ std::unique_ptr<install::InstallStep> make_devices_install_step();
 // root and under its own cgroup). Best effort: a cgroup still holding a
 // process stays (rmdir EBUSY) and goes at that app's next launch.
 void remove_app_cgroups(const AppId& id);
+// Removes the cgroup directory `dir` and the empty cgroups below it.
+void remove_cgroup_tree(const std::string& dir);
 
 }  // namespace confine::devices

@@ -81,6 +81,18 @@ ChildReport launch(DeviceFixture& f, const Probe& p, DeviceStepOptions opts) {
   });
 }
 
+namespace fs = std::filesystem;
+
+// The launch cgroup from the "applied" line:
+// "device cgroup (cgroup v2, 15 rules, /sys/.../confine/<APP_ID>/[r-<hash>/]<pid>-<hex>)"
+std::string launch_dir(const ChildReport& r) {
+  auto it = r.facts.find("applied");
+  if (it == r.facts.end()) return "";
+  std::string d = it->second.substr(it->second.rfind(", ") + 2);
+  d.pop_back();
+  return d;
+}
+
 void expect_confined(const ChildReport& r) {
   ASSERT_EQ(r.status, 0) << r.text;
   EXPECT_EQ(r.facts.at("null"), "OK") << r.text;
@@ -136,7 +148,19 @@ TEST_P(DeviceCgroup, AssignmentsTakeEffectAtTheNextLaunch) {
                 f.key(), "/dev/loop-control"},
                env);
   ASSERT_EQ(u.status, 0) << u.err;
-  expect_confined(launch(f, p, opts));
+  auto again = launch(f, p, opts);
+  expect_confined(again);
+  if (GetParam() == Backend::V2) {
+    // v2 keeps one cgroup per rule set (the program is attached there once);
+    // the set with loop-control went away with its last launch.
+    const fs::path set = fs::path(launch_dir(again)).parent_path();
+    EXPECT_NE(fs::path(launch_dir(r)).parent_path(), set);
+    std::vector<std::string> sets;
+    for (const auto& e : fs::directory_iterator(set.parent_path()))
+      if (e.is_directory() && e.path().filename().string().starts_with("r-"))
+        sets.push_back(e.path().filename().string());
+    EXPECT_EQ(sets, std::vector<std::string>{set.filename().string()});
+  }
 }
 
 TEST_P(DeviceCgroup, GrantedDevicesRespectAccessBits) {
@@ -165,10 +189,7 @@ TEST_P(DeviceCgroup, DeadLaunchCgroupsAreReaped) {
   DeviceStepOptions opts{&devices::real_syscalls(), GetParam(), ""};
   auto first = launch(f, p, opts);
   ASSERT_EQ(first.status, 0) << first.text;
-  // "device cgroup (cgroup v2, 15 rules, /sys/.../confine/<APP_ID>/<pid>-<hex>)"
-  const std::string& applied = first.facts["applied"];
-  std::string first_dir = applied.substr(applied.rfind(", ") + 2);
-  first_dir.pop_back();
+  std::string first_dir = launch_dir(first);
   std::string app_dir = first_dir.substr(0, first_dir.rfind('/'));
   ASSERT_TRUE(std::filesystem::is_directory(first_dir)) << first_dir;
   // A launch cgroup whose pid is alive (pid 1), one that is not ours by

@@ -15,6 +15,7 @@
 #include "core/launch_record.h"
 #include "core/layout.h"
 #include "devices/detect.h"
+#include "devices/install_step.h"
 #include "launch/step.h"
 #include "test_support.h"
 
@@ -49,23 +50,9 @@ class DeviceFixture {
     return p;
   }
 
-  // Removes <base>/confine/<APP_ID> (and its launch cgroups) wherever a
+  // Removes <base>/confine/<APP_ID> (and the cgroups in it) wherever a
   // launch of this test may have put it.
-  void remove_cgroups() {
-    auto f = devices::read_cgroup_facts();
-    if (!f) return;
-    const std::string app = "/confine/" + record.id.str();
-    for (const std::string& base :
-         {f->mounts.v2_mount + f->cgroups.v2_path, f->mounts.v2_mount,
-          f->mounts.v1_devices + f->cgroups.v1_devices, f->mounts.v1_devices}) {
-      if (base.empty() || base.front() != '/') continue;
-      std::string d = base + app;
-      std::error_code ec;
-      for (auto& e : std::filesystem::directory_iterator(d, ec))
-        if (e.is_directory(ec)) ::rmdir(e.path().c_str());
-      ::rmdir(d.c_str());
-    }
-  }
+  void remove_cgroups() { devices::remove_app_cgroups(record.id); }
 
   TempDir dir;
   Config config;

@@ -300,14 +300,8 @@ TEST(ConfineRunDeviceFaults, AttachRefusedUnderAnExclusiveProgram) {
     report(fd, "out", rr.out.empty() ? "" : "app output");
   });
   // The child and the cgroups below it are gone: remove ours.
-  std::error_code ec;
-  for (const auto& app : fs::directory_iterator(cg + "/confine", ec)) {
-    for (const auto& l : fs::directory_iterator(app.path(), ec))
-      if (l.is_directory(ec)) ::rmdir(l.path().c_str());
-    ::rmdir(app.path().c_str());
-  }
-  ::rmdir((cg + "/confine").c_str());
-  EXPECT_EQ(::rmdir(cg.c_str()), 0) << cg;
+  devices::remove_cgroup_tree(cg);
+  EXPECT_FALSE(fs::exists(cg)) << cg;
   ASSERT_EQ(r.status, 0) << r.text;
   EXPECT_EQ(r.facts["status"], "125") << r.text;
   EXPECT_NE(r.facts["err"].find("cannot attach the BPF device program: Operation not permitted"),
