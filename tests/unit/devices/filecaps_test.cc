@@ -310,5 +310,54 @@ TEST(ConfineRunDeviceFaults, AttachRefusedUnderAnExclusiveProgram) {
   EXPECT_EQ(r.facts["out"], "") << r.text;
 }
 
+// Inside a service's cgroup that holds its own device program (as systemd's
+// DeviceAllow= attaches one, with ALLOW_MULTI): the app runs in a cgroup
+// below it, both programs apply, and the service's program stays attached.
+TEST(ConfineRunDevicesInService, BothProgramsApplyAndNoneIsDetached) {
+  REQUIRE_TOOLS();
+  Facts fa = facts();
+  CONFINE_REQUIRE(fa.v2, "no cgroup2");
+  ProbeInstall p;
+  ASSERT_EQ(p.install().status, 0);
+  const std::string cg = fa.v2_mount + "/confine-test-service-" + std::to_string(getpid());
+  ASSERT_EQ(::mkdir(cg.c_str(), 0755), 0) << cg;
+  std::string bin = build_path("launcher/confine-run");
+  auto r = in_child([&](int fd) {
+    int dir = open(cg.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    // The "service" allows /dev/null, /dev/urandom and block devices only.
+    auto prog = devices::load_device_program(
+        devices::device_program({*devices::parse_rule("c 1:3 rw"), *devices::parse_rule("c 1:9 rw"),
+                                 *devices::parse_rule("b *:* rwm")}),
+        devices::real_syscalls());
+    if (dir < 0 || !prog ||
+        !devices::attach_device_program(dir, prog->get(), devices::real_syscalls()).ok()) {
+      report(fd, "setup", strerrorname_np(errno));
+      _exit(5);
+    }
+    int procs = openat(dir, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+    if (procs < 0 || write(procs, "0", 1) != 1) _exit(6);
+    auto rr = p.launch(bin, false, false,
+                       {"/dev/null", "/dev/urandom", "/dev/zero", "/dev/kmsg", p.node("loop0")});
+    report(fd, "status", std::to_string(rr.status));
+    report(fd, "in_service", std::to_string(rr.err.find(cg + "/confine/") != std::string::npos));
+    for (const char* d : {"/dev/null", "/dev/urandom", "/dev/zero", "/dev/kmsg"})
+      report(fd, d, opened(rr.out, d));
+    report(fd, "loop0", opened(rr.out, p.node("loop0")));
+    auto n = devices::attached_device_programs(dir, devices::real_syscalls());
+    report(fd, "service_programs", n ? std::to_string(*n) : "?");
+  });
+  devices::remove_cgroup_tree(cg);
+  EXPECT_FALSE(fs::exists(cg)) << cg;
+  ASSERT_EQ(r.status, 0) << r.text;
+  EXPECT_EQ(r.facts["status"], "0") << r.text;
+  EXPECT_EQ(r.facts["in_service"], "1") << "the app left the service's cgroup: " << r.text;
+  EXPECT_EQ(r.facts["/dev/null"], "OK") << r.text;  // both allow
+  EXPECT_EQ(r.facts["/dev/urandom"], "OK") << r.text;
+  EXPECT_EQ(r.facts["/dev/zero"], "EPERM") << r.text;     // ours allows, the service's does not
+  EXPECT_EQ(r.facts["/dev/kmsg"], "EPERM") << r.text;     // neither
+  EXPECT_EQ(r.facts["loop0"], "EPERM") << r.text;         // the service's allows, ours does not
+  EXPECT_EQ(r.facts["service_programs"], "1") << r.text;  // still attached, nothing added there
+}
+
 }  // namespace
 }  // namespace confine::testing
