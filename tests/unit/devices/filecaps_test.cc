@@ -208,6 +208,17 @@ TEST_P(ConfineRunDevices, RootLaunchAndHwAssignThroughTheBinaries) {
   r = p.launch(build_path("launcher/confine-run"), false, v1, paths);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(opened(r.out, "/dev/loop-control"), "EPERM") << r.out;
+
+  // confine remove takes the app's cgroups with it.
+  const std::string applied = r.err.substr(r.err.find("device cgroup ("));
+  const std::string app_dir =
+      applied.substr(applied.find(", /") + 2,
+                     applied.find("/confine/") + 9 - applied.find(", /") - 2) +
+      p.key() + "_probe_1.0";
+  ASSERT_TRUE(fs::is_directory(app_dir)) << app_dir << "\n" << r.err;
+  auto rm = p.confine({"remove", p.key()});
+  ASSERT_EQ(rm.status, 0) << rm.err;
+  EXPECT_FALSE(fs::exists(app_dir)) << app_dir;
 }
 
 TEST_P(ConfineRunDevices, OrdinaryUserWithFileCapabilitiesHoldsNothingAndIsConfined) {
