@@ -43,6 +43,10 @@ P
 check "apparmor_parser loads a second profile" apparmor_parser -r /tmp/smoke/global
 label=$(sh -c 'printf "exec vm-smoke//&vm-smoke-global" >/proc/self/attr/exec && exec cat /proc/self/attr/current' 2>&1)
 check_eq "stacked label" "$label" "vm-smoke//&vm-smoke-global (enforce)"
+# The kernel prints a stack's profiles in canonical (sorted) order,
+# whatever order they were requested in.
+label=$(sh -c 'printf "exec vm-smoke-global//&vm-smoke" >/proc/self/attr/exec && exec cat /proc/self/attr/current' 2>&1)
+check_eq "stacked label in canonical order" "$label" "vm-smoke//&vm-smoke-global (enforce)"
 out=$(sh -c 'printf "exec vm-smoke//&vm-smoke-global" >/proc/self/attr/exec && exec cat /tmp/smoke/allowed' 2>&1)
 check_contains "stack denies what one layer denies" "$out" "Permission denied"
 check "apparmor_parser -R unloads them" apparmor_parser -R /tmp/smoke/profile /tmp/smoke/global

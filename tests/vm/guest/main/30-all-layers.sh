@@ -1,0 +1,30 @@
+# Acceptance: every layer denies in one confined run - seccomp (a syscall
+# outside the filter), the cgroup v2 BPF device program (a device node not
+# on the allow list), AppArmor (/etc/shadow) - and the app still works.
+. /usr/share/confine-vm/lib.sh
+
+write_config '"apparmor": "required"'
+require "vmtest installed" install_vmtest
+
+# A character device with an unassigned major: opening it unconfined gives
+# ENXIO (no driver), so EPERM under confinement can only come from the device
+# cgroup, whose check runs before the driver's open and before AppArmor's.
+NODEV=/dev/confine-vm-nodev
+[ -e $NODEV ] || mknod $NODEV c 240 0
+SYSCALL=userfaultfd
+
+ctl=$($PROBE syscall=$SYSCALL open=$NODEV read=/etc/shadow 2>&1)
+check_line "control: $SYSCALL works unconfined" "$ctl" "syscall=$SYSCALL ok"
+check_line "control: $NODEV has no driver (ENXIO) unconfined" "$ctl" "open=$NODEV ENXIO"
+check_line "control: /etc/shadow readable unconfined" "$ctl" "read=/etc/shadow ok $SHADOW_LINE"
+
+run_app vmtest.example_probe syscall=$SYSCALL open=$NODEV read=/etc/shadow \
+  'write=$CONFINE_APP_DATA_PATH/all-layers' read=/proc/self/attr/current open=/dev/null
+check_eq "exit status" "$rc" 0
+check_line "seccomp denies $SYSCALL (EPERM)" "$out" "syscall=$SYSCALL EPERM"
+check_line "device cgroup denies $NODEV (EPERM)" "$out" "open=$NODEV EPERM"
+check_line "AppArmor denies /etc/shadow (EACCES)" "$out" "read=/etc/shadow EACCES"
+check_line "app still writes its data dir" "$out" 'write=$CONFINE_APP_DATA_PATH/all-layers ok'
+check_line "app still under its profile" "$out" "read=/proc/self/attr/current ok $VMTEST_APP (enforce)"
+check_line "allowed device /dev/null opens" "$out" "open=/dev/null ok"
+check_eq "data file written" "$(cat "$VMTEST_DATA/all-layers" 2>&1)" probe
