@@ -124,9 +124,8 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     const Syscalls& sys = *opts_.sys;
     auto top = ensure_cgroup_dir(base_.fd.get(), "confine", false, sys);
     if (!top) return top.error().context(base_.path + "/confine");
-    const std::string app_where = base_.path + "/confine/" + app_;
     auto app = ensure_cgroup_dir(top->get(), app_.c_str(), false, sys);
-    if (!app) return app.error().context(app_where);
+    if (!app) return app.error().context(base_.path + "/confine/" + app_);
     reap_app_cgroups(app->get(), set_.c_str());
 
     for (int i = 0;; ++i) {
@@ -150,7 +149,9 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     int not_granted = 0;
     if (auto s = configure_v1(dir->get(), allow_lines_, sys, not_granted); !s)
       return s.context(where_ + name);
-    return join_cgroup(dir->get(), sys).context(where_ + name);
+    // (No context string unless it failed: apply() allocates only on errors.)
+    if (auto s = join_cgroup(dir->get(), sys); !s) return s.context(where_ + name);
+    return Status::Ok();
   }
 
   Status launch_v2(int app, const std::string& name) {
@@ -175,7 +176,9 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     }
     auto dir = ensure_cgroup_dir(set->get(), name.c_str(), true, sys);
     if (!dir) return dir.error().context(where_ + name);
-    return join_cgroup(dir->get(), sys).context(where_ + name);
+    // (No context string unless it failed: apply() allocates only on errors.)
+    if (auto s = join_cgroup(dir->get(), sys); !s) return s.context(where_ + name);
+    return Status::Ok();
   }
 
   DeviceStepOptions opts_;
