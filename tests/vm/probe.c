@@ -9,6 +9,7 @@
  *     write=PATH     create/truncate PATH and write "probe\n" to it
  *     open=PATH      open PATH read-only (device nodes), print nothing more
  *     syscall=NAME   call NAME with harmless arguments (see do_syscall)
+ *     status=FIELD   print FIELD of /proc/self/status (CapEff, NoNewPrivs...)
  *
  * A PATH starting with $NAME has that prefix replaced by the environment
  * variable NAME (e.g. $CONFINE_APP_DATA_PATH/x), since only the confined
@@ -88,6 +89,28 @@ static void do_open(const char* op, const char* path) {
   printf("%s ok\n", op);
 }
 
+static void do_status(const char* op, const char* field) {
+  FILE* f = fopen("/proc/self/status", "re");
+  if (!f) {
+    printf("%s %s\n", op, err_name(errno));
+    return;
+  }
+  char line[512];
+  size_t len = strlen(field);
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, field, len) == 0 && line[len] == ':') {
+      char* value = line + len + 1;
+      value += strspn(value, " \t");
+      value[strcspn(value, "\n")] = '\0';
+      printf("%s ok %s\n", op, value);
+      fclose(f);
+      return;
+    }
+  }
+  fclose(f);
+  printf("%s ENOENT\n", op);
+}
+
 /* Calls that are harmless when allowed (a query, or a fresh object that is
  * closed again), so the unconfined control run shows what the kernel itself
  * answers and a confined run that differs shows the filter at work. */
@@ -115,7 +138,7 @@ static int do_syscall(const char* op, const char* name) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: probe read=PATH|write=PATH|open=PATH|syscall=NAME...\n");
+    fprintf(stderr, "usage: probe read=PATH|write=PATH|open=PATH|syscall=NAME|status=FIELD...\n");
     return 2;
   }
   for (int i = 1; i < argc; i++) {
@@ -134,6 +157,8 @@ int main(int argc, char** argv) {
       do_write(op, arg);
     else if (kind == 4 && strncmp(op, "open", 4) == 0)
       do_open(op, arg);
+    else if (kind == 6 && strncmp(op, "status", 6) == 0)
+      do_status(op, arg);
     else if (kind == 7 && strncmp(op, "syscall", 7) == 0) {
       if (do_syscall(op, arg) != 0) return 2;
     } else {

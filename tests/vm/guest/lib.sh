@@ -112,3 +112,13 @@ run_app() {
   echo "\$ confine-run $* -> $rc"
   printf '%s\n' "$out" | sed 's/^/  | /'
 }
+
+# as_user CMD ARGS...: run as the ordinary user (uid 1000) through su, each word single-quoted
+# so that $CONFINE_... reaches the confined program unexpanded.
+as_user() {
+  _cmd=""
+  for _a in "$@"; do
+    _cmd="$_cmd '$(printf '%s' "$_a" | sed "s/'/'\\\\''/g")'"
+  done
+  su -s /bin/sh user -c "$_cmd"
+}

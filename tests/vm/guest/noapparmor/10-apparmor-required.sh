@@ -13,7 +13,7 @@ check_eq "if-available: exit 0" "$rc" 0
 check "if-available: app ran" test -e "$VMTEST_DATA/marker-ifavail"
 notice=$(printf '%s\n' "$out" | grep -v '^write=' )
 check_eq "if-available: exactly one notice line" "$(printf '%s\n' "$notice" | grep -c .)" 1
-check_contains "if-available: notice names AppArmor" "$(echo "$notice" | tr A-Z a-z)" apparmor
+check_contains "if-available: notice names AppArmor" "$(echo "$notice" | tr '[:upper:]' '[:lower:]')" apparmor
 
 write_config '"apparmor": "required"'
 rm -f "$VMTEST_DATA/marker-required"
