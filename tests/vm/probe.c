@@ -10,6 +10,7 @@
  *     open=PATH      open PATH read-only (device nodes), print nothing more
  *     syscall=NAME   call NAME with harmless arguments (see do_syscall)
  *     status=FIELD   print FIELD of /proc/self/status (CapEff, NoNewPrivs...)
+ *     sleep=SECONDS  sleep, so a test can look at the process from outside
  *
  * A PATH starting with $NAME has that prefix replaced by the environment
  * variable NAME (e.g. $CONFINE_APP_DATA_PATH/x), since only the confined
@@ -138,7 +139,9 @@ static int do_syscall(const char* op, const char* name) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: probe read=PATH|write=PATH|open=PATH|syscall=NAME|status=FIELD...\n");
+    fprintf(
+        stderr,
+        "usage: probe read=PATH|write=PATH|open=PATH|syscall=NAME|status=FIELD|sleep=SECONDS...\n");
     return 2;
   }
   for (int i = 1; i < argc; i++) {
@@ -157,7 +160,10 @@ int main(int argc, char** argv) {
       do_write(op, arg);
     else if (kind == 4 && strncmp(op, "open", 4) == 0)
       do_open(op, arg);
-    else if (kind == 6 && strncmp(op, "status", 6) == 0)
+    else if (kind == 5 && strncmp(op, "sleep", 5) == 0) {
+      sleep((unsigned)atoi(arg));
+      printf("%s ok\n", op);
+    } else if (kind == 6 && strncmp(op, "status", 6) == 0)
       do_status(op, arg);
     else if (kind == 7 && strncmp(op, "syscall", 7) == 0) {
       if (do_syscall(op, arg) != 0) return 2;
