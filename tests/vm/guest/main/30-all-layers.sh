@@ -11,7 +11,10 @@ require "vmtest installed" install_vmtest
 # cgroup, whose check runs before the driver's open and before AppArmor's.
 NODEV=/dev/confine-vm-nodev
 [ -e $NODEV ] || mknod $NODEV c 240 0
-SYSCALL=userfaultfd
+# keyctl: harmless, allowed by the kernel to everyone, not in the default
+# filter. (userfaultfd would be ambiguous: vm.unprivileged_userfaultfd=0
+# refuses it with EPERM to a process without CAP_SYS_PTRACE.)
+SYSCALL=keyctl
 
 ctl=$($PROBE syscall=$SYSCALL open=$NODEV read=/etc/shadow 2>&1)
 check_line "control: $SYSCALL works unconfined" "$ctl" "syscall=$SYSCALL ok"
@@ -19,9 +22,11 @@ check_line "control: $NODEV has no driver (ENXIO) unconfined" "$ctl" "open=$NODE
 check_line "control: /etc/shadow readable unconfined" "$ctl" "read=/etc/shadow ok $SHADOW_LINE"
 
 run_app vmtest.example_probe syscall=$SYSCALL open=$NODEV read=/etc/shadow \
-  'write=$CONFINE_APP_DATA_PATH/all-layers' read=/proc/self/attr/current open=/dev/null
+  'write=$CONFINE_APP_DATA_PATH/all-layers' read=/proc/self/attr/current open=/dev/null \
+  status=Seccomp
 check_eq "exit status" "$rc" 0
 check_line "seccomp denies $SYSCALL (EPERM)" "$out" "syscall=$SYSCALL EPERM"
+check_line "a seccomp filter is attached" "$out" "status=Seccomp ok 2"
 check_line "device cgroup denies $NODEV (EPERM)" "$out" "open=$NODEV EPERM"
 check_line "AppArmor denies /etc/shadow (EACCES)" "$out" "read=/etc/shadow EACCES"
 check_line "app still writes its data dir" "$out" 'write=$CONFINE_APP_DATA_PATH/all-layers ok'

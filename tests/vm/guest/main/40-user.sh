@@ -17,12 +17,15 @@ NODEV=/dev/confine-vm-nodev
 [ -e $NODEV ] || mknod $NODEV c 240 0
 chmod 0666 $NODEV
 
-ctl=$(as_user "$PROBE" read=$SECRET open=$NODEV syscall=userfaultfd 2>&1)
+# keyctl, not userfaultfd: vm.unprivileged_userfaultfd=0 already refuses a
+# user's userfaultfd with EPERM, which would hide whether seccomp did.
+ctl=$(as_user "$PROBE" read=$SECRET open=$NODEV syscall=keyctl 2>&1)
 check_line "control: the user reads $SECRET unconfined" "$ctl" "read=$SECRET ok secret"
 check_line "control: $NODEV has no driver (ENXIO) for the user" "$ctl" "open=$NODEV ENXIO"
+check_line "control: keyctl works for the user unconfined" "$ctl" "syscall=keyctl ok"
 
 out=$(as_user confine-run vmtest.example_probe read=/proc/self/attr/current \
-  read=$SECRET open=$NODEV syscall=userfaultfd \
+  read=$SECRET open=$NODEV syscall=keyctl \
   'write=$CONFINE_APP_USER_DATA_PATH/user-ran' \
   status=Uid status=CapPrm status=CapEff status=CapBnd status=NoNewPrivs status=Seccomp 2>&1)
 rc=$?
@@ -32,7 +35,7 @@ check_line "user app label" "$out" "read=/proc/self/attr/current ok $VMTEST_APP 
 check_line "AppArmor denies $SECRET to the user's app" "$out" "read=$SECRET EACCES"
 check_denied "kernel logged the user's app denial" "profile=\"$VMTEST_APP\"" "name=\"$SECRET\""
 check_line "device cgroup denies $NODEV (EPERM)" "$out" "open=$NODEV EPERM"
-check_line "seccomp denies userfaultfd" "$out" "syscall=userfaultfd EPERM"
+check_line "seccomp denies keyctl (EPERM)" "$out" "syscall=keyctl EPERM"
 check_line "app writes the user's data dir" "$out" 'write=$CONFINE_APP_USER_DATA_PATH/user-ran ok'
 check_line "app runs as the user" "$out" "status=Uid ok 1000	1000	1000	1000"
 check_line "app holds no permitted capabilities" "$out" "status=CapPrm ok 0000000000000000"
