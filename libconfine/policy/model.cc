@@ -29,7 +29,12 @@ bool covers(const DeviceRule& deny, const DeviceRule& allow) {
 void Policy::merge(const Policy& other) {
   merge_rules(allow, other.allow);
   merge_rules(deny, other.deny);
-  append_unique(apparmor_raw, other.apparmor_raw);
+  // Raw lines are blocks ("dbus ... {", ..., "}"): deduplicating single lines
+  // would tear a block apart, so only an identical whole block (the same item
+  // included twice) is skipped.
+  if (std::search(apparmor_raw.begin(), apparmor_raw.end(), other.apparmor_raw.begin(),
+                  other.apparmor_raw.end()) == apparmor_raw.end())
+    apparmor_raw.insert(apparmor_raw.end(), other.apparmor_raw.begin(), other.apparmor_raw.end());
   append_unique(sources, other.sources);
 }
 

@@ -83,7 +83,10 @@ std::vector<std::string> snippet_lines(const std::string& text, const std::strin
     for (unsigned char c : line)
       if (c < 0x20 || c == 0x7f) fail("control character");
     size_t b = line.find_first_not_of(' ');
-    if (b == std::string::npos || line[b] == '#') continue;
+    if (b == std::string::npos) continue;
+    // "#include <...>" is AppArmor's older include syntax, not a comment:
+    // dropping it would silently drop policy the author asked for.
+    if (line[b] == '#' && line.compare(b, 8, "#include") != 0) continue;
     line = line.substr(b, line.find_last_not_of(' ') - b + 1);
     for (size_t i = 0; i < line.size() && line[i] != '#'; ++i) {
       if (line[i] == '{') ++depth;

@@ -110,5 +110,18 @@ TEST(PolicyModel, MergeDeduplicatesAndKeepsAlternatives) {
   EXPECT_EQ(a.allow.syscalls.size(), 2u);
 }
 
+TEST(PolicyModel, MergeKeepsRawBlocksWhole) {
+  // Two items each with a block ending in "}": both closing braces must stay,
+  // or the generated profile would not parse.
+  Policy a, b;
+  a.apparmor_raw = {"dbus (send) bus=session {", "}"};
+  b.apparmor_raw = {"dbus (receive) bus=system {", "}"};
+  a.merge(b);
+  EXPECT_EQ(a.apparmor_raw, (std::vector<std::string>{"dbus (send) bus=session {", "}",
+                                                      "dbus (receive) bus=system {", "}"}));
+  a.merge(b);  // the same item included twice adds nothing
+  EXPECT_EQ(a.apparmor_raw.size(), 4u);
+}
+
 }  // namespace
 }  // namespace confine::policy

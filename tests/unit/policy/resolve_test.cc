@@ -143,6 +143,19 @@ TEST_F(ResolveTest, OverrideSnippetMayNotCloseTheProfile) {
   EXPECT_EQ(error(), "evil.apparmor: unbalanced '{' (a block is never closed)");
 }
 
+TEST_F(ResolveTest, OverrideSnippetKeepsHashIncludes) {
+  // "#include <...>" is an include in AppArmor's older syntax, not a comment.
+  write_file(
+      tmp / "pkg/inc.apparmor",
+      "# a comment\n#include <abstractions/nameservice>\ninclude <abstractions/ssl_certs>\n");
+  app.security_override = install::SecurityFiles{"inc.apparmor", ""};
+  ResolvedApp r = resolve_app(config, meta, app, tmp / "pkg");
+  ASSERT_GE(r.policy.apparmor_raw.size(), 2u);
+  const std::vector<std::string> tail(r.policy.apparmor_raw.end() - 2, r.policy.apparmor_raw.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"#include <abstractions/nameservice>",
+                                            "include <abstractions/ssl_certs>"}));
+}
+
 TEST_F(ResolveTest, MissingOverrideFileIsAnError) {
   app.security_override = install::SecurityFiles{"", "meta/none.seccomp"};
   EXPECT_EQ(error(), meta.file + ": binaries[0].security-override.seccomp: cannot open " +
