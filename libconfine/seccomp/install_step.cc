@@ -1,28 +1,16 @@
 #include "seccomp/install_step.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/safe_io.h"
+#include "install/staged_files.h"
 #include "seccomp/compile.h"
 #include "seccomp/file.h"
 
 namespace confine::seccomp {
 namespace {
-
-std::string staged_path(const Layout& layout, const AppId& id) {
-  return layout.seccomp_filter(id) + ".staged";
-}
-
-void unlink_if_present(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    throw ConfineError("cannot remove " + path, errno);
-}
 
 class SeccompInstallStep final : public install::InstallStep {
  public:
@@ -40,44 +28,25 @@ class SeccompInstallStep final : public install::InstallStep {
         throw ConfineError(app.id.str() + ": seccomp: " + e.what(), e.err());
       }
       std::string bytes = value_or_throw(encode_filter(compiled.image));
-      std::string staged = staged_path(ctx.layout, app.id);
-      staged_.push_back(staged);
-      atomic_write(staged, bytes, 0644);
-      pending_.push_back({staged, ctx.layout.seccomp_filter(app.id)});
+      files_.stage(ctx.layout.seccomp_filter(app.id), bytes);
       app.layers.push_back("seccomp");
     }
   }
 
   // rename(2) replaces each filter atomically: a launch sees the old or the
   // new file whole. A failure part-way leaves the remaining old filters.
-  void commit(install::InstallContext&) override {
-    for (const auto& [from, to] : pending_) {
-      if (::rename(from.c_str(), to.c_str()) != 0)
-        throw ConfineError("cannot move " + from + " into place", errno);
-      std::erase(staged_, from);
-    }
-    pending_.clear();
-  }
+  void commit(install::InstallContext&) override { files_.commit(); }
 
-  void abort(install::InstallContext&) noexcept override {
-    for (const auto& s : staged_) ::unlink(s.c_str());
-    staged_.clear();
-    pending_.clear();
-  }
+  void abort(install::InstallContext&) noexcept override { files_.discard(); }
 
   void remove(const Config&, const Layout& layout, const std::vector<AppId>& ids) override {
     for (const auto& id : ids) {
-      unlink_if_present(layout.seccomp_filter(id));
-      unlink_if_present(staged_path(layout, id));
+      install::remove_with_staged(layout.seccomp_filter(id));
     }
   }
 
  private:
-  struct Move {
-    std::string from, to;
-  };
-  std::vector<std::string> staged_;  // written, not yet renamed
-  std::vector<Move> pending_;
+  install::StagedFiles files_;
 };
 
 }  // namespace
