@@ -19,11 +19,19 @@ long sys_seccomp(unsigned op, unsigned flags, void* arg) {
 }
 
 // Loads one program. The kernel copies it; `prog` may go away afterwards.
+// SECCOMP_FILTER_FLAG_LOG: every denial becomes a kernel audit record
+// (type=1326, with exe and syscall number), as AppArmor logs its denials,
+// so that `confine explain` can say which rule would allow it. Allowed
+// syscalls are never logged, so it costs nothing on the allowed path.
 Status load_program(const std::vector<sock_filter>& prog, const char* what) {
   sock_fprog fprog{static_cast<unsigned short>(prog.size()),
                    const_cast<sock_filter*>(prog.data())};  // the kernel only reads it
-  if (sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) return Error::from_errno(errno, what);
-  return Status::Ok();
+  if (sys_seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG, &fprog) == 0)
+    return Status::Ok();
+  // EINVAL: a kernel older than 4.14 knows no FLAG_LOG; logging is not
+  // confinement, so the filter is loaded without it.
+  if (errno == EINVAL && sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &fprog) == 0) return Status::Ok();
+  return Error::from_errno(errno, what);
 }
 
 class SeccompStep final : public launch::LaunchStep {

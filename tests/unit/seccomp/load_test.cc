@@ -7,12 +7,15 @@
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <filesystem>
 
 #include "kernel_child.h"
@@ -194,6 +197,45 @@ TEST(SeccompKernel, SmallPolicyDecisions) {
                                                       : long{errno == EPERM || errno == EACCES};
   });
   EXPECT_EQ(fionread.ret, 0) << "ioctl(FIONREAD) must pass the filter";
+}
+
+TEST(SeccompKernel, EveryProgramLogsItsDenials) {
+  // Denials reach the kernel log (type=1326) only from filters loaded with
+  // SECCOMP_FILTER_FLAG_LOG; `confine explain` depends on it. The flags of
+  // each loaded program are read back as a debugger would.
+  REQUIRE_SECCOMP();
+  CONFINE_REQUIRE(is_root(), "PTRACE_SECCOMP_GET_METADATA needs CAP_SYS_ADMIN");
+  auto img = seccomp::compile_policy(small_policy()).image;
+  ASSERT_FALSE(img.deny.empty()) << "small_policy() should make a deny program too";
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(p[0]);
+    char c = seccomp::load_filter(img, false).ok() ? 'y' : 'n';
+    if (::write(p[1], &c, 1) != 1) ::_exit(1);
+    for (;;) ::pause();  // until killed (pause may be denied: then it spins)
+  }
+  ::close(p[1]);
+  char c = 0;
+  ASSERT_EQ(::read(p[0], &c, 1), 1);
+  ::close(p[0]);
+  EXPECT_EQ(c, 'y');
+  std::vector<uint64_t> flags;
+  if (::ptrace(PTRACE_ATTACH, pid, nullptr, nullptr) == 0) {
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    for (uint64_t i = 0;; ++i) {
+      __ptrace_seccomp_metadata md{i, 0};
+      if (::ptrace(PTRACE_SECCOMP_GET_METADATA, pid, sizeof md, &md) < 0) break;
+      flags.push_back(md.flags);
+    }
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_EQ(flags.size(), 2u) << "the deny and the allow program";
+  for (uint64_t f : flags) EXPECT_TRUE(f & SECCOMP_FILTER_FLAG_LOG) << "flags " << f;
 }
 
 TEST(SeccompKernel, I386AbiIsFilteredToo) {
