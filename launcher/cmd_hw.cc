@@ -2,8 +2,10 @@
 // beyond the defaults (devices/assignments.h). They take effect at the next
 // launch of the package's apps.
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 
 #include "command.h"
@@ -11,6 +13,7 @@
 #include "core/layout.h"
 #include "devices/assignments.h"
 #include "devices/grants.h"
+#include "install/pipeline.h"
 
 namespace confine::cli {
 namespace {
@@ -61,29 +64,71 @@ std::string selector(const devices::DeviceRule& r) {
   return s;
 }
 
+// The AppArmor side of an assignment, told to the administrator.
+void print_nodes(const devices::Assignment& a, const std::vector<AppId>& ids) {
+  if (a.nodes.empty() && (a.rule.access & (devices::kAccessRead | devices::kAccessWrite)))
+    std::cout << "  no node under /dev matches it now: the AppArmor profiles grant none; run "
+                 "hw-assign again with the node once it exists\n";
+  else if (!a.nodes.empty()) {
+    std::cout << "  AppArmor:";
+    for (const auto& n : a.nodes) std::cout << " " << n;
+    std::cout << "\n";
+  }
+  for (const auto& id : ids) std::cout << "  policy regenerated: " << id.str() << "\n";
+}
+
+// Changes the assignments and regenerates the current version's policy (the
+// AppArmor profiles name the assigned nodes) in one step: when the policy
+// cannot be regenerated or loaded, the assignment list is put back and the
+// command fails naming the step.
+std::vector<AppId> change_and_regenerate(const Invocation& inv, const PackageKey& key,
+                                         const std::function<void()>& change) {
+  const Layout layout(inv.config);
+  std::vector<devices::Assignment> before;
+  bool changed = false;
+  return install::regenerate_policy(
+      inv.config, key, install::install_steps(),
+      [&] {
+        before = devices::read_assignments(layout, key);
+        change();
+        changed = true;
+      },
+      [&] {
+        if (changed) devices::write_assignments(layout, key, before);
+      });
+}
+
 int hw_assign(const Invocation& inv) {
   HwArgs a = parse_args(inv, true, true);
-  const Layout layout(inv.config);
+  // Generated files are read by confine-run, possibly without root's DAC
+  // override: their modes must not depend on the umask.
+  ::umask(022);
   PackageKey key = devices::installed_package(inv.config, a.key);
   devices::DeviceRule rule = devices::device_rule(a.device, a.all_minors, a.access);
-  auto res = devices::assign_device(layout, key, rule);
+  devices::Assignment asg = devices::make_assignment(a.device, rule);
+  auto res = devices::AssignResult::Unchanged;
+  auto ids = change_and_regenerate(
+      inv, key, [&] { res = devices::assign_device(Layout(inv.config), key, asg); });
   const char* what = res == devices::AssignResult::Added     ? "assigned"
                      : res == devices::AssignResult::Updated ? "changed"
                                                              : "already assigned:";
   std::cout << what << " " << devices::format_rule(rule) << " (" << a.device << ") to " << key.str()
             << (res == devices::AssignResult::Unchanged ? "" : "; effective at its next launch")
             << "\n";
+  print_nodes(asg, ids);
   return 0;
 }
 
 int hw_unassign(const Invocation& inv) {
   HwArgs a = parse_args(inv, true, true);
-  const Layout layout(inv.config);
+  ::umask(022);
   PackageKey key = devices::installed_package(inv.config, a.key);
   devices::DeviceRule rule = devices::device_rule(a.device, a.all_minors, a.access);
-  devices::unassign_device(layout, key, rule);
+  auto ids = change_and_regenerate(
+      inv, key, [&] { devices::unassign_device(Layout(inv.config), key, rule); });
   std::cout << "unassigned " << selector(rule) << " (" << a.device << ") from " << key.str()
             << "; effective at its next launch\n";
+  for (const auto& id : ids) std::cout << "  policy regenerated: " << id.str() << "\n";
   return 0;
 }
 
@@ -106,15 +151,21 @@ int hw_info(const Invocation& inv) {
   HwArgs a = parse_args(inv, false, false);
   const Layout layout(inv.config);
   PackageKey key = devices::installed_package(inv.config, a.key);
-  auto rules = devices::read_assignments(layout, key);
-  if (rules.empty()) std::cout << "no devices assigned to " << key.str() << "\n";
-  for (const auto& r : rules) {
+  auto list = devices::read_assignments(layout, key);
+  if (list.empty()) std::cout << "no devices assigned to " << key.str() << "\n";
+  for (const auto& asg : list) {
+    const devices::DeviceRule& r = asg.rule;
     std::cout << devices::format_rule(r);
     auto nodes = devices::nodes_matching(r);
     for (size_t i = 0; i < nodes.size() && i < 8; ++i) std::cout << (i ? " " : "  ") << nodes[i];
     if (nodes.size() > 8) std::cout << " (+" << nodes.size() - 8 << " more)";
     if (nodes.empty()) std::cout << "  (no such node now)";
     std::cout << "\n";
+    if (!asg.nodes.empty()) {
+      std::cout << "  AppArmor:";
+      for (const auto& n : asg.nodes) std::cout << " " << n;
+      std::cout << "\n";
+    }
   }
   // What the policy grants, per app: shown so the whole picture is here.
   for (const auto& id_s : granted_apps(inv.config, key)) {
@@ -137,18 +188,27 @@ CONFINE_COMMAND(Command{
     "target must be a character or block device) or \"c|b MAJOR:MINOR\", where\n"
     "MINOR may be * for the whole major.\n"
     "\n"
+    "The device cgroup rule is by number; the AppArmor profiles of the current\n"
+    "version's apps are regenerated and reloaded to allow the node DEVICE\n"
+    "resolves to (with --all-minors or a selector: every node under /dev with\n"
+    "that number now). The node must be under /dev. If the policy cannot be\n"
+    "regenerated or loaded, nothing is recorded and the command fails.\n"
+    "\n"
     "Options:\n"
     "  --access ACCESS  letters of r (read), w (write), m (mknod); default rw\n"
     "  --all-minors     the node's whole major (e.g. every /dev/snd device)\n"
     "\n"
-    "Recorded in <policy_dir>/devices/KEY. See confine(8).\n",
+    "Recorded in <policy_dir>/devices/KEY; removed with the package's last\n"
+    "version (confine remove). See confine(8).\n",
     &hw_assign});
 
 CONFINE_COMMAND(Command{"hw-unassign", "withdraw a device from a package",
                         "Usage: confine hw-unassign [--all-minors] KEY DEVICE\n"
                         "\n"
                         "Withdraw DEVICE (as given to hw-assign: a node or \"c|b MAJOR:MINOR|*\")\n"
-                        "from package KEY from its apps' next launch on. See confine(8).\n",
+                        "from package KEY from its apps' next launch on; the AppArmor profiles\n"
+                        "are regenerated and reloaded without its nodes (on failure nothing\n"
+                        "changes). See confine(8).\n",
                         &hw_unassign});
 
 CONFINE_COMMAND(Command{"hw-info", "list the devices assigned to a package",

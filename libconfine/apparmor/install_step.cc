@@ -15,6 +15,7 @@
 #include "apparmor/profile.h"
 #include "core/error.h"
 #include "core/safe_io.h"
+#include "devices/assignments.h"
 
 namespace confine::apparmor {
 namespace {
@@ -46,6 +47,19 @@ std::string describe(const install::InstallContext& ctx, const install::AppPlan&
   return "AppArmor profile of " + app.id.str();
 }
 
+// The device nodes assigned to the package (confine hw-assign), which every
+// generated profile of its apps grants.
+std::vector<AssignedDevice> assigned_devices(const install::InstallContext& ctx) {
+  std::vector<AssignedDevice> out;
+  // A package new under its key inherits nothing (the devices step removes
+  // the leftover file).
+  if (devices::assignments_are_stale(ctx.layout, ctx.meta.key(), ctx.meta.version)) return out;
+  for (const auto& a : devices::read_assignments(ctx.layout, ctx.meta.key()))
+    for (const auto& node : a.nodes)
+      out.push_back(AssignedDevice{node, devices::format_access(a.rule.access)});
+  return out;
+}
+
 class AppArmorInstallStep final : public install::InstallStep {
  public:
   const char* name() const override { return "apparmor"; }
@@ -58,10 +72,18 @@ class AppArmorInstallStep final : public install::InstallStep {
     std::string tmpl = layout.apparmor_dir() + "/.staging-XXXXXX";
     if (!mkdtemp(tmpl.data())) throw ConfineError("cannot create " + tmpl, errno);
     staging_ = tmpl;
+    const std::vector<AssignedDevice> assigned = assigned_devices(ctx);
     for (auto& app : ctx.apps) {
+      // A hand-written profile is installed as written: it must allow
+      // assigned devices itself (confine(8), hw-assign).
+      if (!app.raw_apparmor.empty() && !assigned.empty())
+        spdlog::warn(
+            "{}: the hand-written AppArmor profile does not get the devices assigned "
+            "to {}; it must allow them itself",
+            app.id.str(), ctx.meta.key().str());
       const std::string text =
           app.raw_apparmor.empty()
-              ? emit_profile(app.id, app.policy, ctx.config)
+              ? emit_profile(app.id, app.policy, ctx.config, assigned)
               : raw_profile_with_variables(app.id, app.raw_apparmor, ctx.config);
       // The staged file carries the final name: apparmor_parser names its
       // cache entry after the file.

@@ -14,6 +14,7 @@
 //     <apparmor_raw lines>             template / group escape hatch
 //     capability ..., network ...,     allow rules
 //     /path access, audit /path w,     file rules; audit = log on write
+//     /dev/NODE rwk,                   devices assigned with hw-assign
 //     deny ...                         deny rules (AppArmor's deny wins)
 //     signal/ptrace/unix peer=APP_ID   the app may talk to itself
 //   }
@@ -28,11 +29,31 @@
 
 namespace confine::apparmor {
 
+// A device node assigned to the app's package with `confine hw-assign`
+// (devices/assignments.h): a literal path and the device access letters
+// ("rwm"). AppArmor rules: r -> r, w -> wk (write includes locking the
+// node, as serial-port and modem users expect); m (mknod) has no file-rule
+// counterpart, so an "m"-only assignment yields no rule.
+struct AssignedDevice {
+  std::string path;
+  std::string access;
+  bool operator==(const AssignedDevice&) const = default;
+};
+
 // Returns the profile text for `id` confined by `policy` (already
-// effective()). Throws ConfineError naming the rule's source for rules that
-// cannot be expressed safely: unknown access letters, newlines or control
-// characters, unconfined exec modes or profile transitions in raw lines.
-std::string emit_profile(const AppId& id, const policy::Policy& policy, const Config& config);
+// effective()) plus the `assigned` device nodes. Throws ConfineError naming
+// the rule's source for rules that cannot be expressed safely: unknown
+// access letters, newlines or control characters, unconfined exec modes or
+// profile transitions in raw lines, assigned paths check_device_node_path()
+// refuses.
+std::string emit_profile(const AppId& id, const policy::Policy& policy, const Config& config,
+                         const std::vector<AssignedDevice>& assigned = {});
+
+// Checks that `path` names a device node literally in an AppArmor rule:
+// absolute, under /dev/, components of [A-Za-z0-9_.+:@-] only (no glob,
+// quote, comma, space or variable characters), no empty, "." or ".."
+// component. Throws ConfineError quoting the path otherwise.
+void check_device_node_path(const std::string& path);
 
 // The variable definitions placed above the profile, one per line, e.g.
 // "@{CONFINE_APP_PATH}=/var/lib/confine/apps/foo.bar/1.0".

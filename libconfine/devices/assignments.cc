@@ -8,10 +8,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <filesystem>
 
+#include "apparmor/profile.h"
 #include "core/error.h"
 #include "core/safe_io.h"
+#include "install/installed.h"
 
 namespace confine::devices {
 namespace {
@@ -33,15 +37,27 @@ class AssignmentsLock {
   UniqueFd fd_;
 };
 
-void write_assignments(const Layout& l, const PackageKey& k, const std::vector<DeviceRule>& rules) {
+constexpr std::string_view kNodePrefix = "#node ";
+
+// Writes `list` (the lock held). The #node lines follow their rule, so the
+// launcher, which skips comments, reads exactly the rules.
+void write_locked(const Layout& l, const PackageKey& k, const std::vector<Assignment>& list) {
   const std::string path = l.device_assignments(k);
-  if (rules.empty()) {
+  if (list.empty()) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
       throw ConfineError("cannot remove " + path, errno);
     return;
   }
-  std::string text = "# Devices assigned to " + k.str() + " with confine hw-assign.\n";
-  for (const auto& r : rules) text += format_rule(r) + "\n";
+  std::string text = "# Devices assigned to " + k.str() +
+                     " with confine hw-assign; #node lines name the nodes the AppArmor\n"
+                     "# profiles grant for the rule above them. See confine(8).\n";
+  for (const auto& a : list) {
+    text += format_rule(a.rule) + "\n";
+    for (const auto& n : a.nodes) {
+      apparmor::check_device_node_path(n);
+      text += std::string(kNodePrefix) + n + "\n";
+    }
+  }
   atomic_write(path, text, 0644);
 }
 
@@ -97,7 +113,31 @@ DeviceRule device_rule(const std::string& device, bool all_minors, uint8_t acces
   return r;
 }
 
-std::vector<DeviceRule> read_assignments(const Layout& l, const PackageKey& k) {
+Assignment make_assignment(const std::string& device, const DeviceRule& r) {
+  Assignment a{r, {}};
+  if (!device.empty() && device[0] == '/') {
+    // AppArmor mediates the path the open resolves to: /dev/cdrom -> /dev/sr0.
+    char buf[PATH_MAX];
+    if (!::realpath(device.c_str(), buf)) throw ConfineError("cannot resolve " + device, errno);
+    const std::string node = buf;
+    if (!node.starts_with("/dev/"))
+      throw ConfineError(device + " resolves to " + node +
+                         ", which is not under /dev/: only nodes under /dev/ can be assigned");
+    apparmor::check_device_node_path(node);
+    a.nodes.push_back(node);
+  }
+  if (r.minor == kAny || device.empty() || device[0] != '/') {
+    for (auto& n : nodes_matching(r)) {
+      apparmor::check_device_node_path(n);
+      a.nodes.push_back(std::move(n));
+    }
+  }
+  std::sort(a.nodes.begin(), a.nodes.end());
+  a.nodes.erase(std::unique(a.nodes.begin(), a.nodes.end()), a.nodes.end());
+  return a;
+}
+
+std::vector<Assignment> read_assignments(const Layout& l, const PackageKey& k) {
   const std::string path = l.device_assignments(k);
   auto fd = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd.valid()) {
@@ -105,38 +145,81 @@ std::vector<DeviceRule> read_assignments(const Layout& l, const PackageKey& k) {
     throw ConfineError("cannot open " + path, errno);
   }
   auto text = value_or_throw(read_fd(fd.get(), kMaxFile));
-  return value_or_throw(parse_rules(text, path));
+  // The rules as the launcher reads them (one set of checks), then the
+  // #node lines attached to the rule above them.
+  auto rules = value_or_throw(parse_rules(text, path));
+  std::vector<Assignment> out;
+  size_t start = 0;
+  int lineno = 0;
+  while (start < text.size()) {
+    ++lineno;
+    const size_t end = text.find('\n', start);  // parse_rules checked the final newline
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    const std::string where = path + ":" + std::to_string(lineno) + ": ";
+    if (line.starts_with(kNodePrefix)) {
+      if (out.empty()) throw ConfineError(where + "#node line before any rule");
+      const std::string node = line.substr(kNodePrefix.size());
+      try {
+        apparmor::check_device_node_path(node);
+      } catch (const ConfineError& e) {
+        throw ConfineError(where + e.what());
+      }
+      out.back().nodes.push_back(node);
+    } else if (!line.empty() && line[0] != '#') {
+      out.push_back(Assignment{rules.at(out.size()), {}});
+    }
+  }
+  return out;
 }
 
-AssignResult assign_device(const Layout& l, const PackageKey& k, const DeviceRule& r) {
+void write_assignments(const Layout& l, const PackageKey& k, const std::vector<Assignment>& list) {
   AssignmentsLock lock(l);
-  auto rules = read_assignments(l, k);
-  auto it =
-      std::find_if(rules.begin(), rules.end(), [&](const auto& x) { return x.same_device(r); });
-  if (it != rules.end() && *it == r) return AssignResult::Unchanged;
+  write_locked(l, k, list);
+}
+
+void remove_assignments(const Layout& l, const PackageKey& k) {
+  struct stat st;
+  if (::lstat(l.device_assignments(k).c_str(), &st) != 0 && errno == ENOENT) return;
+  AssignmentsLock lock(l);
+  write_locked(l, k, {});
+}
+
+bool assignments_are_stale(const Layout& l, const PackageKey& k, const std::string& version) {
+  for (const auto& v : install::installed_versions(l, k))
+    if (v != version) return false;
+  return install::current_version(l, k) != version;
+}
+
+AssignResult assign_device(const Layout& l, const PackageKey& k, const Assignment& a) {
+  AssignmentsLock lock(l);
+  auto list = read_assignments(l, k);
+  auto it = std::find_if(list.begin(), list.end(),
+                         [&](const auto& x) { return x.rule.same_device(a.rule); });
+  if (it != list.end() && *it == a) return AssignResult::Unchanged;
   AssignResult res = AssignResult::Added;
-  if (it != rules.end()) {
-    *it = r;
+  if (it != list.end()) {
+    *it = a;
     res = AssignResult::Updated;
   } else {
-    if (rules.size() >= kMaxRules - default_rules().size())
+    if (list.size() >= kMaxRules - default_rules().size())
       throw ConfineError("too many devices assigned to " + k.str());
-    rules.push_back(r);
+    list.push_back(a);
   }
-  write_assignments(l, k, rules);
+  write_locked(l, k, list);
   return res;
 }
 
 void unassign_device(const Layout& l, const PackageKey& k, const DeviceRule& r) {
   AssignmentsLock lock(l);
-  auto rules = read_assignments(l, k);
-  auto n = std::erase_if(rules, [&](const auto& x) { return x.same_device(r); });
+  auto list = read_assignments(l, k);
+  auto n = std::erase_if(list, [&](const auto& x) { return x.rule.same_device(r); });
   if (n == 0) {
     std::string device = format_rule(r);
     device.resize(device.rfind(' '));  // "c 10:237" without the access
     throw ConfineError(device + " is not assigned to " + k.str());
   }
-  write_assignments(l, k, rules);
+  write_locked(l, k, list);
 }
 
 std::vector<std::string> nodes_matching(const DeviceRule& r, const std::string& dev) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <string>
@@ -9,8 +10,10 @@
 
 #include "core/error.h"
 #include "core/safe_io.h"
+#include "devices/assignments.h"
 #include "devices/detect.h"
 #include "devices/grants.h"
+#include "install/installed.h"
 #include "launch/privileges.h"
 
 namespace confine::devices {
@@ -56,6 +59,7 @@ class DevicesInstallStep final : public install::InstallStep {
   const char* name() const override { return "devices"; }
 
   void prepare(install::InstallContext& ctx) override {
+    stale_assignments_ = assignments_are_stale(ctx.layout, ctx.meta.key(), ctx.meta.version);
     make_dirs(grants_dir(ctx.config), 0755);
     for (auto& app : ctx.apps) {
       const std::string text = serialize_grants(grants_of(app), app.id);
@@ -67,13 +71,16 @@ class DevicesInstallStep final : public install::InstallStep {
     }
   }
 
-  void commit(install::InstallContext&) override {
+  void commit(install::InstallContext& ctx) override {
     for (const auto& [from, to] : pending_) {
       if (::rename(from.c_str(), to.c_str()) != 0)
         throw ConfineError("cannot move " + from + " into place", errno);
       std::erase(staged_, from);
     }
     pending_.clear();
+    // A package new under its key must not inherit a leftover assignment
+    // list (which the launcher would apply): see assignments_are_stale().
+    if (stale_assignments_) remove_assignments(ctx.layout, ctx.meta.key());
   }
 
   void abort(install::InstallContext&) noexcept override {
@@ -82,11 +89,27 @@ class DevicesInstallStep final : public install::InstallStep {
     pending_.clear();
   }
 
-  void remove(const Config& config, const Layout&, const std::vector<AppId>& ids) override {
+  void remove(const Config& config, const Layout& layout, const std::vector<AppId>& ids) override {
     for (const auto& id : ids) {
       unlink_if_present(grants_path(config, id));
       unlink_if_present(staged_path(config, id));
       remove_app_cgroups(id);
+    }
+    // Assignments belong to the package only while a version of it is
+    // installed: a different package installed later under the same key
+    // must not inherit device access. Removing the apps of the last
+    // installed version (confine remove; a failed first install) removes
+    // them; removing the previous version's apps after an upgrade does not.
+    std::vector<PackageKey> keys;
+    for (const auto& id : ids)
+      if (std::find(keys.begin(), keys.end(), id.key) == keys.end()) keys.push_back(id.key);
+    for (const auto& key : keys) {
+      auto versions = install::installed_versions(layout, key);
+      std::erase_if(versions, [&](const std::string& v) {
+        return std::any_of(ids.begin(), ids.end(),
+                           [&](const AppId& id) { return id.key == key && id.version == v; });
+      });
+      if (versions.empty()) remove_assignments(layout, key);
     }
   }
 
@@ -96,6 +119,7 @@ class DevicesInstallStep final : public install::InstallStep {
   };
   std::vector<std::string> staged_;
   std::vector<Move> pending_;
+  bool stale_assignments_ = false;
 };
 
 }  // namespace

@@ -4,7 +4,10 @@
 // ordinary user's app none) and the devices it allows beyond the defaults.
 // Staged in prepare(), renamed into place on commit; records the "devices"
 // layer in the app's launch record. remove() deletes the grants files and
-// the apps' (empty) device cgroups.
+// the apps' (empty) device cgroups, and the package's device assignments
+// (<policy_dir>/devices/<KEY>) when no other version of it stays installed.
+// A first install under a key removes a leftover assignments file
+// (devices/assignments.h, assignments_are_stale()).
 #pragma once
 
 #include <memory>

@@ -339,4 +339,86 @@ RemoveResult remove_package(const Config& config, const PackageKey& key, const s
   return result;
 }
 
+namespace {
+
+// One prepare/commit round of `steps` over `ctx` (regenerate_policy).
+// Throws with the failing step's name; aborts every step that started.
+void run_steps(InstallContext& ctx, const Steps& steps, bool& committed_any) {
+  size_t started = 0;
+  const char* failed = "";
+  try {
+    for (; started < steps.size(); ++started) {
+      failed = steps[started]->name();
+      steps[started]->prepare(ctx);
+    }
+    for (const auto& step : steps) {
+      failed = step->name();
+      committed_any = true;
+      step->commit(ctx);
+    }
+  } catch (const std::exception& e) {
+    for (size_t i = 0; i < std::min(started + 1, steps.size()); ++i) steps[i]->abort(ctx);
+    throw ConfineError(std::string(failed) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+std::vector<AppId> regenerate_policy(const Config& config, const PackageKey& key,
+                                     const Steps& steps, const std::function<void()>& change,
+                                     const std::function<void()>& undo) {
+  const Layout layout(config);
+  PackagesLock lock(config.apps_dir);
+  change();
+  const std::optional<std::string> version = current_version(layout, key);
+  if (!version) return {};
+  const std::string root = layout.install_dir(key, *version);
+  // Read again (not kept from the install): the same files, checked again.
+  auto plan = [&](const PackageMeta& meta) {
+    InstallContext ctx{config, layout, meta, root, {}, {}};
+    for (const AppEntry* a : meta.apps()) {
+      policy::ResolvedApp r = policy::resolve_app(config, meta, *a, root);
+      ctx.apps.push_back(AppPlan{meta.app_id(*a),
+                                 a,
+                                 std::move(r.policy),
+                                 std::move(r.raw_apparmor),
+                                 std::move(r.raw_seccomp),
+                                 {}});
+    }
+    return ctx;
+  };
+  std::vector<AppId> ids;
+  bool committed_any = false;
+  try {
+    const PackageMeta meta = load_package_meta(root, key.origin);
+    if (meta.key() != key || meta.version != *version)
+      throw ConfineError(root + ": holds " + meta.key().str() + " " + meta.version);
+    InstallContext ctx = plan(meta);
+    for (const auto& a : ctx.apps) ids.push_back(a.id);
+    run_steps(ctx, steps, committed_any);
+  } catch (const std::exception& e) {
+    const std::string what =
+        "cannot regenerate the policy of " + key.str() + " " + *version + ": " + e.what();
+    try {
+      undo();
+    } catch (const std::exception& e3) {
+      throw ConfineError(what + " (and restoring the previous input failed: " + e3.what() + ")");
+    }
+    if (committed_any) {
+      // A step committed (part of) the new artifacts: put back ones that
+      // match the restored input. Best effort; the first error is reported.
+      try {
+        const PackageMeta meta = load_package_meta(root, key.origin);
+        InstallContext ctx = plan(meta);
+        bool again = false;
+        run_steps(ctx, steps, again);
+      } catch (const std::exception& e2) {
+        throw ConfineError(what + " (and restoring the previous policy failed: " + e2.what() + ")");
+      }
+    }
+    throw ConfineError(what);
+  }
+  return ids;
+}
+
 }  // namespace confine::install

@@ -1,6 +1,7 @@
 // confine install / remove: the pipeline of install steps (install/step.h).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,20 @@ RemoveResult remove_package(const Config& config, const PackageKey& key,
                             const std::string& version);
 RemoveResult remove_package(const Config& config, const PackageKey& key, const std::string& version,
                             const Steps& steps);
+
+// Regenerates the artifacts of the installed current version of `key` after
+// an input of its policy outside the package changed (hw-assign: the device
+// assignments), as a reinstall of that version would, under the lock of
+// install and remove: `change` runs first (with the lock held), then every
+// step prepares and commits for the version's apps (metadata read again
+// from the installed copy, policies resolved again). All or nothing: when a
+// step fails, every step is aborted, `undo` runs, the steps run once more so
+// that artifacts a partial commit replaced match the restored input again,
+// and a ConfineError naming the failed step is thrown. Returns the APP_IDs
+// regenerated (none when the package has no current version).
+std::vector<AppId> regenerate_policy(const Config& config, const PackageKey& key,
+                                     const Steps& steps, const std::function<void()>& change,
+                                     const std::function<void()>& undo);
 
 struct InstalledVersion {
   std::string version;

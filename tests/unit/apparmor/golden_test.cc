@@ -1,7 +1,7 @@
 // Golden profiles: the AppArmor profile generated for every shipped template
-// (alone) and for the default template with each shipped policy group (and
-// with all of them), resolved by the real policy resolver from the files in
-// policy-templates/. Each is compared with tests/unit/apparmor/golden/ and
+// (alone), for the default template with each shipped policy group (and
+// with all of them) and with devices assigned by hw-assign, resolved by the real policy resolver
+// from the files in policy-templates/. Each is compared with tests/unit/apparmor/golden/ and
 // compiled by apparmor_parser -Q.
 //
 // After a deliberate change to the emitter or to policy-templates/,
@@ -40,6 +40,7 @@ struct Combination {
   std::string file;  // golden file name
   std::string tmpl;
   std::vector<std::string> caps;
+  std::vector<AssignedDevice> assigned;
 };
 
 // Every template alone, and the default template with each group and with
@@ -48,13 +49,23 @@ std::vector<Combination> combinations(const Config& config) {
   auto lib = policy::PolicyLibrary::load(config.templates_dir, config.flags_dir);
   std::vector<Combination> out;
   for (const auto* t : lib.items(policy::PolicyKind::Template))
-    out.push_back({t->name + ".profile", t->name, {}});
+    out.push_back({t->name + ".profile", t->name, {}, {}});
   std::vector<std::string> all;
   for (const auto* g : lib.items(policy::PolicyKind::Group)) {
-    out.push_back({"default+" + g->name + ".profile", "default", {g->name}});
+    out.push_back({"default+" + g->name + ".profile", "default", {g->name}, {}});
     all.push_back(g->name);
   }
-  if (all.size() > 1) out.push_back({"default+all-groups.profile", "default", all});
+  if (all.size() > 1) out.push_back({"default+all-groups.profile", "default", all, {}});
+  // hw-assign: read, write and read-write nodes; an mknod-only assignment
+  // has no file rule.
+  out.push_back({"default+assigned-devices.profile",
+                 "default",
+                 {},
+                 {{"/dev/loop-control", "rw"},
+                  {"/dev/snd/pcmC0D0p", "r"},
+                  {"/dev/ttyUSB0", "w"},
+                  {"/dev/bus/usb/001/002", "rwm"},
+                  {"/dev/sdb", "m"}}});
   return out;
 }
 
@@ -78,7 +89,7 @@ std::string generate(const Combination& comb, const Config& config) {
   app.security_template = comb.tmpl;
   app.caps = comb.caps;
   policy::ResolvedApp r = policy::resolve_app(config, meta, app, "/nonexistent");
-  return emit_profile(meta.app_id(app), r.policy, config);
+  return emit_profile(meta.app_id(app), r.policy, config, comb.assigned);
 }
 
 TEST(ApparmorGolden, EveryTemplateAndGroupMatchesItsGoldenProfile) {

@@ -190,5 +190,38 @@ TEST(ProfileEmitter, RawLinesPassThroughButCannotEscape) {
   }
 }
 
+TEST(ProfileEmitter, AssignedDevicesAreLiteralNodeRulesThatDenyStillBeats) {
+  Config c;
+  policy::Policy p;
+  p.deny.files = {file("/dev/sd*", "w")};
+  const std::string text = emit_profile(
+      app_id(), p, c, {{"/dev/loop-control", "rw"}, {"/dev/sda", "w"}, {"/dev/only-mknod", "m"}});
+  EXPECT_TRUE(contains_line(text, "  /dev/loop-control rwk,")) << text;
+  EXPECT_TRUE(contains_line(text, "  /dev/sda wk,")) << text;
+  EXPECT_EQ(text.find("only-mknod"), std::string::npos) << "m is not an AppArmor file access";
+  // The policy's deny is still in the profile (AppArmor's deny wins).
+  EXPECT_TRUE(contains_line(text, "  deny /dev/sd* w,")) << text;
+  expect_parser_accepts(text, app_id(), c);
+  // No assignment: no section.
+  EXPECT_EQ(emit_profile(app_id(), p, c).find("hw-assign"), std::string::npos);
+}
+
+TEST(ProfileEmitter, RefusesAssignedPathsAppArmorWouldNotTakeLiterally) {
+  Config c;
+  for (const std::string bad :
+       {"/dev/*",    "/dev/sd?",     "/dev/{sda,sdb}",     "/dev/a b",    "/dev/a,",
+        "/dev/a\"x", "/dev/@{HOME}", "/dev/../etc/shadow", "/dev/./null", "/dev//null",
+        "/dev/",     "/dev",         "/etc/shadow",        "dev/null",    "/dev/a\nb",
+        "/dev/a#b",  "/dev/[ab]",    "/dev/a^b",           "/dev/x -> y", "/dev/a\\b"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THROW(check_device_node_path(bad), ConfineError);
+    EXPECT_THROW(emit_profile(app_id(), policy::Policy{}, c, {{bad, "rw"}}), ConfineError);
+  }
+  for (const std::string good : {"/dev/loop-control", "/dev/bus/usb/001/002", "/dev/snd/pcmC0D0p",
+                                 "/dev/v4l/by-id/usb-0:1.2", "/dev/mapper/vg-lv_home+x@y"})
+    EXPECT_NO_THROW(check_device_node_path(good)) << good;
+  EXPECT_THROW(emit_profile(app_id(), policy::Policy{}, c, {{"/dev/null", "rx"}}), ConfineError);
+}
+
 }  // namespace
 }  // namespace confine::apparmor
