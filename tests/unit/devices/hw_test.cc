@@ -112,5 +112,28 @@ TEST_F(Hw, AssignedFileIsWhatTheLauncherTrusts) {
   EXPECT_EQ(st.st_mode & 07777, 0644u);
 }
 
+TEST_F(Hw, OnlyNodesUnderDevAreAssignedAndTheRecordIsReadStrictly) {
+  CONFINE_REQUIRE(is_root(), "mknod needs root");
+  const std::string node = dir_ / "null-elsewhere";
+  ASSERT_EQ(::mknod(node.c_str(), S_IFCHR | 0600, makedev(1, 3)), 0);
+  auto r = hw({"hw-assign", "pkg.me", node});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("is not under /dev/"), std::string::npos) << r.err;
+  EXPECT_EQ(assigned(), "(none)");
+
+  // A record hand-edited into something AppArmor would read as a glob, or a
+  // #node line belonging to no rule: refused, naming the file and line.
+  fs::create_directories(dir_ / "policy/devices");
+  for (const auto& [text, error] : std::vector<std::pair<std::string, std::string>>{
+           {"c 1:3 rw\n#node /dev/*\n", "pkg.me:2: device node \"/dev/*\""},
+           {"#node /dev/null\nc 1:3 rw\n", "pkg.me:1: #node line before any rule"},
+           {"c 1:3 rw\n#node /etc/shadow\n", "not an absolute path under /dev/"}}) {
+    write_file(dir_ / "policy/devices/pkg.me", text);
+    auto info = hw({"hw-info", "pkg.me"});
+    EXPECT_EQ(info.status, 1) << text;
+    EXPECT_NE(info.err.find(error), std::string::npos) << info.err;
+  }
+}
+
 }  // namespace
 }  // namespace confine::testing
