@@ -124,6 +124,15 @@ Assignment make_assignment(const std::string& device, const DeviceRule& r) {
       throw ConfineError(device + " resolves to " + node +
                          ", which is not under /dev/: only nodes under /dev/ can be assigned");
     apparmor::check_device_node_path(node);
+    // The rule came from stat(device): the node AppArmor will grant must be
+    // that same device (a symlink swapped in between must not pair one
+    // node's number with another node's path).
+    struct stat st;
+    if (::stat(node.c_str(), &st) != 0) throw ConfineError("cannot use " + node, errno);
+    const char type = S_ISCHR(st.st_mode) ? 'c' : S_ISBLK(st.st_mode) ? 'b' : 0;
+    if (type != r.type || static_cast<int>(major(st.st_rdev)) != r.major ||
+        (r.minor != kAny && static_cast<int>(minor(st.st_rdev)) != r.minor))
+      throw ConfineError(device + " changed while it was being assigned");
     a.nodes.push_back(node);
   }
   if (r.minor == kAny || device.empty() || device[0] != '/') {

@@ -194,10 +194,14 @@ TEST(ProfileEmitter, AssignedDevicesAreLiteralNodeRulesThatDenyStillBeats) {
   Config c;
   policy::Policy p;
   p.deny.files = {file("/dev/sd*", "w")};
-  const std::string text = emit_profile(
-      app_id(), p, c, {{"/dev/loop-control", "rw"}, {"/dev/sda", "w"}, {"/dev/only-mknod", "m"}});
+  const std::string text = emit_profile(app_id(), p, c,
+                                        {{"/dev/loop-control", "rw"},
+                                         {"/dev/sda", "w"},
+                                         {"/dev/only-mknod", "m"},
+                                         {"/dev/v4l/by-id/usb-0:1.2@x+y_z", "r"}});
   EXPECT_TRUE(contains_line(text, "  /dev/loop-control rwk,")) << text;
   EXPECT_TRUE(contains_line(text, "  /dev/sda wk,")) << text;
+  EXPECT_TRUE(contains_line(text, "  /dev/v4l/by-id/usb-0:1.2@x+y_z r,")) << text;
   EXPECT_EQ(text.find("only-mknod"), std::string::npos) << "m is not an AppArmor file access";
   // The policy's deny is still in the profile (AppArmor's deny wins).
   EXPECT_TRUE(contains_line(text, "  deny /dev/sd* w,")) << text;
