@@ -1,9 +1,7 @@
 #include "devices/install_step.h"
 
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,19 +12,11 @@
 #include "devices/detect.h"
 #include "devices/grants.h"
 #include "install/installed.h"
+#include "install/staged_files.h"
 #include "launch/privileges.h"
 
 namespace confine::devices {
 namespace {
-
-std::string staged_path(const Config& c, const AppId& id) {
-  return grants_path(c, id) + ".staged";
-}
-
-void unlink_if_present(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    throw ConfineError("cannot remove " + path, errno);
-}
 
 // The policy's grants, checked as strictly as the launcher will read them.
 Grants grants_of(const install::AppPlan& app) {
@@ -63,36 +53,23 @@ class DevicesInstallStep final : public install::InstallStep {
     make_dirs(grants_dir(ctx.config), 0755);
     for (auto& app : ctx.apps) {
       const std::string text = serialize_grants(grants_of(app), app.id);
-      const std::string staged = staged_path(ctx.config, app.id);
-      staged_.push_back(staged);
-      atomic_write(staged, text, 0644);
-      pending_.push_back({staged, grants_path(ctx.config, app.id)});
+      files_.stage(grants_path(ctx.config, app.id), text);
       app.layers.push_back("devices");
     }
   }
 
   void commit(install::InstallContext& ctx) override {
-    for (const auto& [from, to] : pending_) {
-      if (::rename(from.c_str(), to.c_str()) != 0)
-        throw ConfineError("cannot move " + from + " into place", errno);
-      std::erase(staged_, from);
-    }
-    pending_.clear();
+    files_.commit();
     // A package new under its key must not inherit a leftover assignment
     // list (which the launcher would apply): see assignments_are_stale().
     if (stale_assignments_) remove_assignments(ctx.layout, ctx.meta.key());
   }
 
-  void abort(install::InstallContext&) noexcept override {
-    for (const auto& s : staged_) ::unlink(s.c_str());
-    staged_.clear();
-    pending_.clear();
-  }
+  void abort(install::InstallContext&) noexcept override { files_.discard(); }
 
   void remove(const Config& config, const Layout& layout, const std::vector<AppId>& ids) override {
     for (const auto& id : ids) {
-      unlink_if_present(grants_path(config, id));
-      unlink_if_present(staged_path(config, id));
+      install::remove_with_staged(grants_path(config, id));
       remove_app_cgroups(id);
     }
     // Assignments belong to the package only while a version of it is
@@ -114,11 +91,7 @@ class DevicesInstallStep final : public install::InstallStep {
   }
 
  private:
-  struct Move {
-    std::string from, to;
-  };
-  std::vector<std::string> staged_;
-  std::vector<Move> pending_;
+  install::StagedFiles files_;
   bool stale_assignments_ = false;
 };
 
