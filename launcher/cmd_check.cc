@@ -1,0 +1,42 @@
+// confine check
+#include <iostream>
+
+#include "command.h"
+#include "diagnose/check.h"
+
+namespace confine::cli {
+namespace {
+
+int run_check(const Invocation& inv) {
+  if (!inv.args.empty()) usage_error(inv, "unexpected argument \"" + inv.args[0] + "\"");
+  const diagnose::CheckReport r = diagnose::evaluate(diagnose::gather_facts(), inv.config);
+  std::cout << "config: "
+            << (inv.config.path.empty() ? inv.config_path + " (missing: defaults)"
+                                        : inv.config.path)
+            << "\n";
+  for (const auto& l : r.lines) std::cout << l << "\n";
+  return r.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+CONFINE_COMMAND(Command{"check", "which confinement this kernel and system support",
+                        "Usage: confine check\n"
+                        "\n"
+                        "Report, one line per layer, whether this kernel and system support\n"
+                        "seccomp filters, AppArmor (with stacking and policy namespaces and\n"
+                        "apparmor_parser), a device cgroup (cgroup v1 devices controller or\n"
+                        "cgroup v2 device programs) and Landlock; whether confine-run carries\n"
+                        "file capabilities; and, given the configuration's required and\n"
+                        "if-available layers, whether confine-run would start apps.\n"
+                        "\n"
+                        "Exit status: 0 when every layer the configuration requires is\n"
+                        "available, 1 when confine-run would refuse to start apps.\n"
+                        "\n"
+                        "Options:\n"
+                        "  -h, --help  show this help\n"
+                        "\n"
+                        "See confine(8).\n",
+                        &run_check});
+
+}  // namespace confine::cli

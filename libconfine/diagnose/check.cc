@@ -1,0 +1,173 @@
+#include "diagnose/check.h"
+
+#include <linux/landlock.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+
+#include "apparmor/exec.h"
+#include "apparmor/parser.h"
+#include "devices/detect.h"
+#include "seccomp/load.h"
+
+namespace confine::diagnose {
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+int probe_landlock_abi() {
+  // The version query needs no ruleset: ENOSYS (not built) and EOPNOTSUPP
+  // (built, not enabled at boot) both mean "not available".
+  long abi = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
+  return abi > 0 ? static_cast<int>(abi) : 0;
+}
+
+std::string self_dir() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "";
+  std::string p(buf, static_cast<size_t>(n));
+  return p.substr(0, p.rfind('/'));
+}
+
+// "required" / "if-available", and what the latter means when the layer is
+// missing.
+std::string mode_note(LayerMode mode, bool available, const char* without) {
+  if (mode == LayerMode::Required) return "[config: required]";
+  return available ? "[config: if-available]"
+                   : std::string("[config: if-available: apps run ") + without + "]";
+}
+
+std::string pad(std::string s, size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+}  // namespace
+
+SystemFacts gather_facts() {
+  SystemFacts f;
+  if (auto s = seccomp::kernel_supports_filters(); s)
+    f.seccomp = true;
+  else
+    f.seccomp_problem = s.error().describe();
+
+  if (auto a = apparmor::kernel_support(); !a) {
+    f.apparmor_error = true;
+    f.apparmor_problem = a.error().describe();
+  } else {
+    f.apparmor = *a == apparmor::KernelSupport::Enabled;
+    if (!f.apparmor) f.apparmor_problem = "not enabled in the kernel";
+  }
+  const std::string aa = "/sys/kernel/security/apparmor";
+  f.apparmor_stacking = exists(aa + "/features/domain/stack");
+  f.apparmor_namespaces = exists(aa + "/policy/namespaces");
+  f.parser = apparmor::parser_path();
+
+  if (auto facts = devices::read_cgroup_facts(); !facts) {
+    f.devices_problem = facts.error().describe();
+  } else {
+    const devices::Detection d = devices::choose_backend(facts->mounts, facts->cgroups);
+    f.devices = d.backend;
+    f.devices_where = d.mount;
+    if (d.backend == devices::Backend::None)
+      f.devices_problem = "no cgroup2 hierarchy and no v1 devices controller is mounted";
+    if (d.backend == devices::Backend::V2 && !facts->mounts.v1_devices.empty())
+      f.devices_v1_also = facts->mounts.v1_devices;
+  }
+
+  f.landlock_abi = probe_landlock_abi();
+
+  const std::string dir = self_dir();
+  f.launcher = dir.empty() ? "confine-run" : dir + "/confine-run";
+  f.launcher_exists = exists(f.launcher);
+  f.launcher_file_caps =
+      f.launcher_exists && ::getxattr(f.launcher.c_str(), "security.capability", nullptr, 0) > 0;
+  return f;
+}
+
+CheckReport evaluate(const SystemFacts& f, const Config& c) {
+  CheckReport r;
+  auto line = [&](const std::string& layer, const std::string& state, const std::string& note) {
+    r.lines.push_back(pad(layer, 10) + pad(state, 58) + note);
+  };
+
+  // seccomp
+  line("seccomp", f.seccomp ? "available (filters with errno; denials logged)" : f.seccomp_problem,
+       mode_note(c.seccomp, f.seccomp, "without a seccomp filter"));
+  if (!f.seccomp && c.seccomp == LayerMode::Required)
+    r.missing_required.push_back("seccomp (" + f.seccomp_problem + ")");
+
+  // AppArmor
+  if (f.apparmor_error) {
+    line("apparmor", f.apparmor_problem, "[every launch fails until this is fixed]");
+    r.missing_required.push_back("apparmor (" + f.apparmor_problem + ")");
+  } else {
+    line("apparmor", f.apparmor ? "enabled" : f.apparmor_problem,
+         mode_note(c.apparmor, f.apparmor, "without filesystem confinement by AppArmor"));
+    if (!f.apparmor && c.apparmor == LayerMode::Required)
+      r.missing_required.push_back("apparmor (" + f.apparmor_problem + ")");
+  }
+  std::string detail = f.parser.empty() ? "apparmor_parser not installed (confine install needs it)"
+                                        : "apparmor_parser " + f.parser;
+  if (f.apparmor)
+    detail += std::string("; stacking: ") + (f.apparmor_stacking ? "yes" : "no") +
+              "; policy namespaces: " + (f.apparmor_namespaces ? "yes" : "no");
+  r.lines.push_back(pad("", 10) + detail);
+  if (f.apparmor && !c.global_profile.empty()) {
+    r.lines.push_back(pad("", 10) + "global_profile " + c.global_profile +
+                      " is stacked on every app");
+    if (!f.apparmor_stacking)
+      r.missing_required.push_back(
+          "apparmor stacking (global_profile is set, the kernel has none)");
+  }
+  if (f.apparmor && !c.apparmor_namespace.empty() && !f.apparmor_namespaces)
+    r.missing_required.push_back("apparmor policy namespaces (apparmor_namespace is set)");
+
+  // device cgroup
+  const bool have_devices = f.devices != devices::Backend::None;
+  std::string dev =
+      f.devices == devices::Backend::V2   ? "cgroup v2 device programs in " + f.devices_where
+      : f.devices == devices::Backend::V1 ? "cgroup v1 devices controller at " + f.devices_where
+                                          : f.devices_problem;
+  line("devices", dev, mode_note(c.devices, have_devices, "without a device cgroup"));
+  if (!f.devices_v1_also.empty())
+    r.lines.push_back(pad("", 10) + "hybrid: a v1 devices controller is mounted at " +
+                      f.devices_v1_also + " too; the v2 program is used");
+  if (!have_devices && c.devices == LayerMode::Required)
+    r.missing_required.push_back("device cgroup (" + f.devices_problem + ")");
+
+  // Landlock
+  line("landlock",
+       f.landlock_abi > 0 ? "available (ABI " + std::to_string(f.landlock_abi) + ")"
+                          : "not available in the kernel",
+       "");
+
+  // The launcher itself.
+  if (!f.launcher_exists)
+    line("launcher", f.launcher + " not found", "");
+  else
+    line("launcher", f.launcher,
+         f.launcher_file_caps ? "[file capabilities: ordinary users can launch apps]"
+                              : "[no file capabilities: only root can launch apps]");
+  line("nnp",
+       c.no_new_privs ? "no_new_privs set for every launch"
+                      : "no_new_privs set for ordinary users; not for root (config no_new_privs)",
+       "");
+
+  if (r.ok())
+    r.lines.push_back("confine-run can start apps on this system with this configuration.");
+  else
+    for (const auto& m : r.missing_required)
+      r.lines.push_back("confine-run would refuse to start apps: " + m + " is required");
+  return r;
+}
+
+}  // namespace confine::diagnose

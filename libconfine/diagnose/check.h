@@ -1,0 +1,58 @@
+// confine check: which confinement this kernel and system support, and
+// whether confine-run would start apps with the current configuration.
+//
+// gather_facts() asks the system, through the same detection code the launch
+// steps use (so `check` and a real launch cannot disagree); evaluate() is a
+// pure function of those facts and the config, so every combination is
+// testable without the kernel at hand.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "devices/detect.h"
+
+namespace confine::diagnose {
+
+struct SystemFacts {
+  // seccomp: filter mode with the ERRNO action.
+  bool seccomp = false;
+  std::string seccomp_problem;  // why not, when !seccomp
+
+  // AppArmor: enabled in the kernel; an unexpected answer is an error that
+  // fails every launch (apparmor_problem set, apparmor false).
+  bool apparmor = false;
+  bool apparmor_error = false;
+  std::string apparmor_problem;
+  bool apparmor_stacking = false;    // features/domain/stack
+  bool apparmor_namespaces = false;  // policy/namespaces
+  std::string parser;                // apparmor_parser path ("" = not installed)
+
+  // Device cgroup: the backend the launcher would use and where; the v1
+  // devices controller's mount too when both exist (a hybrid system).
+  devices::Backend devices = devices::Backend::None;
+  std::string devices_where;
+  std::string devices_v1_also;
+  std::string devices_problem;
+
+  int landlock_abi = 0;  // 0 = not available
+
+  // confine-run beside this confine: its path and whether it carries file
+  // capabilities (so that ordinary users can launch apps).
+  std::string launcher;
+  bool launcher_exists = false;
+  bool launcher_file_caps = false;
+};
+
+SystemFacts gather_facts();
+
+struct CheckReport {
+  std::vector<std::string> lines;             // what to print, one per line
+  std::vector<std::string> missing_required;  // layers required but unavailable
+  bool ok() const { return missing_required.empty(); }
+};
+
+CheckReport evaluate(const SystemFacts& facts, const Config& config);
+
+}  // namespace confine::diagnose

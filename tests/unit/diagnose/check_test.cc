@@ -1,0 +1,161 @@
+// confine check: the verdict an administrator reads must match what
+// confine-run would do with the same kernel and configuration.
+#include "diagnose/check.h"
+
+#include <algorithm>
+
+#include "apparmor/exec.h"
+#include "test_support.h"
+
+namespace confine::diagnose {
+namespace {
+
+using confine::testing::build_path;
+using confine::testing::run;
+using confine::testing::TempDir;
+using confine::testing::write_file;
+
+// A kernel with everything: AppArmor (stacking, namespaces), seccomp,
+// cgroup v2, Landlock.
+SystemFacts everything() {
+  SystemFacts f;
+  f.seccomp = true;
+  f.apparmor = true;
+  f.apparmor_stacking = true;
+  f.apparmor_namespaces = true;
+  f.parser = "/usr/sbin/apparmor_parser";
+  f.devices = devices::Backend::V2;
+  f.devices_where = "/sys/fs/cgroup";
+  f.landlock_abi = 3;
+  f.launcher = "/usr/bin/confine-run";
+  f.launcher_exists = true;
+  return f;
+}
+
+bool has_line_with(const CheckReport& r, const std::string& needle) {
+  return std::any_of(r.lines.begin(), r.lines.end(),
+                     [&](const std::string& l) { return l.find(needle) != std::string::npos; });
+}
+
+TEST(Check, EverythingAvailableStartsApps) {
+  Config c;
+  c.apparmor = LayerMode::Required;
+  CheckReport r = evaluate(everything(), c);
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(has_line_with(r, "cgroup v2 device programs in /sys/fs/cgroup"));
+  EXPECT_TRUE(has_line_with(r, "stacking: yes; policy namespaces: yes"));
+  EXPECT_TRUE(has_line_with(r, "available (ABI 3)"));
+  EXPECT_TRUE(has_line_with(r, "confine-run can start apps"));
+}
+
+TEST(Check, MissingAppArmorFailsOnlyWhenRequired) {
+  SystemFacts f = everything();
+  f.apparmor = false;
+  f.apparmor_problem = "not enabled in the kernel";
+  Config c;  // apparmor: if-available
+  CheckReport r = evaluate(f, c);
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(has_line_with(r, "if-available: apps run without filesystem confinement"));
+  c.apparmor = LayerMode::Required;
+  r = evaluate(f, c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(has_line_with(
+      r,
+      "confine-run would refuse to start apps: apparmor (not enabled in the kernel) is required"));
+}
+
+TEST(Check, AnUnexpectedAppArmorAnswerFailsWhateverTheConfig) {
+  // confine-run fails closed on it (apparmor/exec.h), so check must too.
+  SystemFacts f = everything();
+  f.apparmor = false;
+  f.apparmor_error = true;
+  f.apparmor_problem = "cannot tell whether AppArmor is enabled: Permission denied";
+  CheckReport r = evaluate(f, Config{});
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(has_line_with(r, "every launch fails"));
+}
+
+TEST(Check, SeccompAndDevicesAreRequiredByDefault) {
+  SystemFacts f = everything();
+  f.seccomp = false;
+  f.seccomp_problem = "the kernel does not support seccomp";
+  f.devices = devices::Backend::None;
+  f.devices_problem = "no cgroup2 hierarchy and no v1 devices controller is mounted";
+  Config c;
+  CheckReport r = evaluate(f, c);
+  ASSERT_EQ(r.missing_required.size(), 2u);
+  EXPECT_EQ(r.missing_required[0], "seccomp (the kernel does not support seccomp)");
+  EXPECT_EQ(r.missing_required[1],
+            "device cgroup (no cgroup2 hierarchy and no v1 devices controller is mounted)");
+  c.seccomp = LayerMode::IfAvailable;
+  c.devices = LayerMode::IfAvailable;
+  EXPECT_TRUE(evaluate(f, c).ok());
+}
+
+TEST(Check, HybridAndV1AreNamed) {
+  SystemFacts f = everything();
+  f.devices_where = "/sys/fs/cgroup/unified";
+  f.devices_v1_also = "/sys/fs/cgroup/devices";
+  EXPECT_TRUE(has_line_with(evaluate(f, Config{}),
+                            "v1 devices controller is mounted at "
+                            "/sys/fs/cgroup/devices too"));
+  f.devices = devices::Backend::V1;
+  f.devices_where = "/sys/fs/cgroup/devices";
+  f.devices_v1_also.clear();
+  EXPECT_TRUE(has_line_with(evaluate(f, Config{}),
+                            "cgroup v1 devices controller at "
+                            "/sys/fs/cgroup/devices"));
+}
+
+TEST(Check, GlobalProfileNeedsStackingAndNamespaceNeedsNamespaces) {
+  SystemFacts f = everything();
+  f.apparmor_stacking = false;
+  f.apparmor_namespaces = false;
+  Config c;
+  c.global_profile = "site-policy";
+  c.apparmor_namespace = "apps";
+  CheckReport r = evaluate(f, c);
+  ASSERT_EQ(r.missing_required.size(), 2u);
+  EXPECT_NE(r.missing_required[0].find("stacking"), std::string::npos);
+  EXPECT_NE(r.missing_required[1].find("namespaces"), std::string::npos);
+}
+
+TEST(Check, LauncherFileCapabilitiesAreReported) {
+  SystemFacts f = everything();
+  EXPECT_TRUE(has_line_with(evaluate(f, Config{}), "only root can launch apps"));
+  f.launcher_file_caps = true;
+  EXPECT_TRUE(has_line_with(evaluate(f, Config{}), "ordinary users can launch apps"));
+}
+
+// The real command on this kernel: its verdict follows the kernel and the
+// config the same way confine-run does.
+TEST(CheckCommand, VerdictFollowsKernelAndConfig) {
+  TempDir dir;
+  write_file(dir / "if.json", "{}");
+  write_file(dir / "req.json", R"({"apparmor": "required"})");
+  auto r = run({build_path("launcher/confine"), "--config", dir / "if.json", "check"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("config: " + (dir / "if.json")), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("seccomp   available"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("launcher  " + build_path("launcher/confine-run")), std::string::npos)
+      << r.out;
+
+  auto aa = apparmor::kernel_support();
+  ASSERT_TRUE(aa.ok());
+  const bool enabled = *aa == apparmor::KernelSupport::Enabled;
+  r = run({build_path("launcher/confine"), "--config", dir / "req.json", "check"});
+  EXPECT_EQ(r.status, enabled ? 0 : 1) << r.out;
+  if (!enabled) {
+    EXPECT_NE(r.out.find("would refuse to start apps: apparmor"), std::string::npos) << r.out;
+  }
+}
+
+TEST(CheckCommand, ExtraArgumentsAreAUsageError) {
+  auto r = run({build_path("launcher/confine"), "check", "now"});
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("confine check: error: unexpected argument \"now\""), std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace confine::diagnose

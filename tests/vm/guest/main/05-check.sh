@@ -1,0 +1,14 @@
+# confine check on a kernel that enforces AppArmor: every layer is available
+# and confine-run would start apps, also with `apparmor: required` and a
+# global profile (stacking).
+. /usr/share/confine-vm/lib.sh
+
+write_config '"apparmor": "required"'
+out=$(confine check 2>&1); rc=$?
+printf '%s\n' "$out" | sed 's/^/  | /'
+check_eq "check: exit 0 with apparmor required" "$rc" 0
+check_contains "check: apparmor enabled" "$out" "apparmor  enabled"
+check_contains "check: stacking and namespaces" "$out" "stacking: yes; policy namespaces: yes"
+check_contains "check: seccomp available" "$out" "seccomp   available"
+check_contains "check: verdict" "$out" "confine-run can start apps on this system"
+write_config
