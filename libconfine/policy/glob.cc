@@ -113,4 +113,92 @@ std::optional<std::string> glob_problem(std::string_view p) {
   return std::nullopt;
 }
 
+namespace {
+
+// Index just past the '}' matching the '{' at g[open], or npos.
+size_t brace_end(std::string_view g, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < g.size(); ++i) {
+    if (g[i] == '{') ++depth;
+    if (g[i] == '}' && --depth == 0) return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// Matches one '[...]' class at g[i] against c; sets `next` past it.
+bool class_matches(std::string_view g, size_t i, char c, size_t& next) {
+  size_t j = i + 1;
+  bool negate = j < g.size() && g[j] == '^';
+  if (negate) ++j;
+  bool hit = false;
+  for (; j < g.size() && g[j] != ']'; ++j) {
+    if (j + 2 < g.size() && g[j + 1] == '-' && g[j + 2] != ']') {
+      hit = hit || (c >= g[j] && c <= g[j + 2]);
+      j += 2;
+    } else {
+      hit = hit || c == g[j];
+    }
+  }
+  next = j + 1;
+  return j < g.size() && c != '/' && hit != negate;
+}
+
+// `prev` is the glob character matched just before g (AppArmor: a '*' or
+// '**' right after '/' must match at least one character, so "/dir/*" and
+// "/dir/**" do not match "/dir/" itself; "/dir/{,**}" does).
+bool match(std::string_view g, std::string_view p, char prev) {
+  while (!g.empty()) {
+    const char c = g[0];
+    if (c == '{') {
+      // Try each alternative followed by the rest of the glob.
+      const size_t end = brace_end(g, 0);
+      if (end == std::string_view::npos) return false;
+      std::string_view body = g.substr(1, end - 2), rest = g.substr(end);
+      int depth = 0;
+      size_t start = 0;
+      for (size_t i = 0; i <= body.size(); ++i) {
+        if (i < body.size() && body[i] == '{') ++depth;
+        if (i < body.size() && body[i] == '}') --depth;
+        if (i == body.size() || (body[i] == ',' && depth == 0)) {
+          if (match(std::string(body.substr(start, i - start)) + std::string(rest), p, prev))
+            return true;
+          start = i + 1;
+        }
+      }
+      return false;
+    }
+    if (c == '*') {
+      const bool any = g.size() > 1 && g[1] == '*';
+      std::string_view rest = g.substr(any ? 2 : 1);
+      for (size_t n = prev == '/' ? 1 : 0; n <= p.size(); ++n) {
+        if (n > 0 && p[n - 1] == '/' && !any) return false;
+        if (match(rest, p.substr(n), '*')) return true;
+      }
+      return false;
+    }
+    if (p.empty()) return false;
+    prev = c;
+    if (c == '?') {
+      if (p[0] == '/') return false;
+      g.remove_prefix(1);
+    } else if (c == '[') {
+      size_t next = 0;
+      if (!class_matches(g, 0, p[0], next)) return false;
+      g.remove_prefix(next);
+    } else {
+      if (c != p[0]) return false;
+      g.remove_prefix(1);
+    }
+    p.remove_prefix(1);
+  }
+  return p.empty();
+}
+
+}  // namespace
+
+bool glob_matches(std::string_view glob, std::string_view path) {
+  if (glob_problem(glob)) return false;
+  return match(glob, path, '\0');
+}
+
 }  // namespace confine::policy

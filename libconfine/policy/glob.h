@@ -25,4 +25,11 @@ const std::vector<std::string>& path_variables();
 // nullopt when `path` is a valid glob, else the problem (without the path).
 std::optional<std::string> glob_problem(std::string_view path);
 
+// Whether the concrete `path` matches `glob` the way AppArmor matches it:
+// '*' any characters but '/', '**' any characters, '?' one character but
+// '/', '[...]' a class ('^' negates, ranges a-z), '{a,b}' alternatives
+// (nestable). Variables must already be replaced (see confine explain).
+// For an invalid glob the answer is false.
+bool glob_matches(std::string_view glob, std::string_view path);
+
 }  // namespace confine::policy

@@ -67,6 +67,39 @@ TEST(Glob, InvalidGlobsSayWhy) {
   for (const auto& [path, problem] : cases) EXPECT_EQ(glob_problem(path), problem) << path;
 }
 
+TEST(Glob, MatchesLikeAppArmor) {
+  struct Case {
+    const char* glob;
+    const char* path;
+    bool match;
+  } cases[] = {
+      {"/etc/hosts", "/etc/hosts", true},
+      {"/etc/hosts", "/etc/host", false},
+      {"/etc/*", "/etc/hosts", true},
+      {"/etc/*", "/etc/ssl/certs", false},  // '*' stops at '/'
+      {"/etc/**", "/etc/ssl/certs/ca.pem", true},
+      {"/etc/**", "/etc/", false},  // '*' or '**' after '/' matches one character or more
+      {"/etc/*", "/etc/", false},
+      {"/etc/*/", "/etc/ssl/", true},
+      {"/usr/lib/*.so", "/usr/lib/libc.so", true},
+      {"/dev/tty?", "/dev/tty1", true},
+      {"/dev/tty?", "/dev/tty12", false},
+      {"/dev/tty[0-9]", "/dev/tty7", true},
+      {"/dev/tty[^0-9]", "/dev/tty7", false},
+      {"/dev/tty[^0-9]", "/dev/ttyS", true},
+      {"/etc/{passwd,group}", "/etc/group", true},
+      {"/etc/{passwd,group}", "/etc/shadow", false},
+      {"/data/{,**}", "/data/", true},
+      {"/data/{,**}", "/data/a/b", true},
+      {"/a/{b,c{d,e}}/f", "/a/ce/f", true},
+      {"/a/{b,c{d,e}}/f", "/a/c/f", false},
+      {"/proc/[0-9]*/status", "/proc/42/status", true},
+      {"/bad/[", "/bad/[", false},  // invalid glob: never a match
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(glob_matches(c.glob, c.path), c.match) << c.glob << " vs " << c.path;
+}
+
 TEST(Constants, ResolveLikeTheHeaders) {
   EXPECT_EQ(constant_value("AF_INET"), AF_INET);
   EXPECT_EQ(constant_value("TIOCSTI"), TIOCSTI);
