@@ -1,11 +1,9 @@
 // confine policy APP_ID: the resolved policy of an installed app, readable,
 // grouped by the template, group, flag or file each rule came from.
-#include <sys/stat.h>
 
 #include <iostream>
 
 #include "command.h"
-#include "core/layout.h"
 #include "install/metadata.h"
 #include "policy/describe.h"
 #include "policy/resolve.h"
@@ -24,18 +22,10 @@ int run_policy(const Invocation& inv) {
   if (inv.args.size() > 1) usage_error(inv, "unexpected argument \"" + inv.args[1] + "\"");
   if (inv.args[0].starts_with("-")) usage_error(inv, "unknown option " + inv.args[0]);
   const AppId id = value_or_throw(AppId::parse(inv.args[0]));
-  const Layout layout(inv.config);
-  const std::string dir = layout.install_dir(id.key, id.version);
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0)
-    throw ConfineError(id.str() + ": not installed (no " + dir + ")");
-  const install::PackageMeta meta = install::load_package_meta(dir, id.key.origin);
-  const install::AppEntry* app = nullptr;
-  for (const auto* a : meta.apps())
-    if (a->name == id.app) app = a;
-  if (!app) throw ConfineError(meta.file + ": no service or binary named \"" + id.app + "\"");
-
-  const policy::ResolvedApp r = policy::resolve_app(inv.config, meta, *app, dir);
+  const policy::InstalledApp installed = policy::resolve_installed_app(inv.config, id);
+  const install::PackageMeta& meta = installed.meta;
+  const install::AppEntry* app = &installed.app;
+  const policy::ResolvedApp& r = installed.resolved;
   std::cout << id.str() << " (" << app->json_path << " of " << meta.file << ")\n";
   if (app->security_policy) {
     std::cout << "security-policy: hand-written raw policy, no template\n"

@@ -197,7 +197,9 @@ bool match(std::string_view g, std::string_view p, char prev) {
 }  // namespace
 
 bool glob_matches(std::string_view glob, std::string_view path) {
-  if (glob_problem(glob)) return false;
+  // Not validated with glob_problem(): explain matches globs whose variables
+  // were replaced by alternatives ("{/root,/home/*}/..."). Unbalanced braces
+  // or classes never match.
   return match(glob, path, '\0');
 }
 

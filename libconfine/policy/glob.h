@@ -29,7 +29,7 @@ std::optional<std::string> glob_problem(std::string_view path);
 // '*' any characters but '/', '**' any characters, '?' one character but
 // '/', '[...]' a class ('^' negates, ranges a-z), '{a,b}' alternatives
 // (nestable). Variables must already be replaced (see confine explain).
-// For an invalid glob the answer is false.
+// Unbalanced braces or brackets never match.
 bool glob_matches(std::string_view glob, std::string_view path);
 
 }  // namespace confine::policy

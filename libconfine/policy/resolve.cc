@@ -17,6 +17,7 @@
 #include <cerrno>
 
 #include "core/error.h"
+#include "core/layout.h"
 #include "core/safe_io.h"
 #include "policy/library.h"
 #include "policy/syscall_rules.h"
@@ -162,6 +163,23 @@ ResolvedApp resolve_app(const Config& config, const install::PackageMeta& meta,
     }
   }
   out.policy = p.effective();
+  return out;
+}
+
+InstalledApp resolve_installed_app(const Config& config, const AppId& id) {
+  const std::string dir = Layout(config).install_dir(id.key, id.version);
+  struct stat st{};
+  if (::stat(dir.c_str(), &st) != 0)
+    throw ConfineError(id.str() + ": not installed (no " + dir + ")");
+  InstalledApp out{install::load_package_meta(dir, id.key.origin), {}, dir, {}};
+  const install::AppEntry* app = nullptr;
+  for (const auto* a : out.meta.apps())
+    if (a->name == id.app) app = a;
+  if (!app || out.meta.version != id.version)
+    throw ConfineError(out.meta.file + ": no service or binary named \"" + id.app +
+                       "\" in version " + id.version);
+  out.app = *app;
+  out.resolved = resolve_app(config, out.meta, out.app, dir);
   return out;
 }
 

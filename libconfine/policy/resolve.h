@@ -23,4 +23,16 @@ struct ResolvedApp {
 ResolvedApp resolve_app(const Config& config, const install::PackageMeta& meta,
                         const install::AppEntry& app, const std::string& package_dir);
 
+// An installed app with its resolved policy, as `confine install` resolved it
+// (confine policy, confine explain).
+struct InstalledApp {
+  install::PackageMeta meta;
+  install::AppEntry app;  // its entry in meta
+  std::string dir;        // its install dir
+  ResolvedApp resolved;
+};
+// Throws ConfineError when `id` is not installed or its metadata has no such
+// app.
+InstalledApp resolve_installed_app(const Config& config, const AppId& id);
+
 }  // namespace confine::policy
