@@ -1,11 +1,12 @@
 #include "core/safe_io.h"
 
-#include <cerrno>
-#include <cstdio>
 #include <fcntl.h>
-#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
 
 namespace confine {
 
@@ -36,8 +37,70 @@ Status check_component(int fd, const std::string& shown, const TrustPolicy& trus
   bool others_write = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
   if (others_write && !(dir && (st.st_mode & S_ISVTX)))
     return Error::from_errno(EPERM, shown + " is writable by group or others");
-  if (!dir && !S_ISREG(st.st_mode)) return Error::from_errno(EINVAL, shown + " is not a regular file");
+  if (!dir && !S_ISREG(st.st_mode))
+    return Error::from_errno(EINVAL, shown + " is not a regular file");
   return Status::Ok();
+}
+
+// True when nothing but "" and "." components follow position `pos` of `rel`.
+bool no_more_components(std::string_view rel, size_t pos) {
+  while (pos < rel.size()) {
+    size_t next = rel.find('/', pos);
+    std::string_view comp =
+        rel.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos);
+    if (!comp.empty() && comp != ".") return false;
+    pos = next == std::string_view::npos ? rel.size() : next + 1;
+  }
+  return true;
+}
+
+// Walks `rel` (components separated by '/') down from the checked directory
+// `start`, whose path for messages is `shown`. Every component is opened with
+// O_NOFOLLOW on the fd of its parent and checked on its own fd; the last one
+// must be a regular file unless `last_is_dir`. `start` stays the caller's;
+// `rel` must name at least one component.
+Result<UniqueFd> walk_trusted(int start, std::string shown, std::string_view rel,
+                              const TrustPolicy& trust, bool last_is_dir,
+                              const std::string& whole) {
+  UniqueFd cur;
+  size_t pos = 0;
+  std::string comp;
+  while (pos < rel.size()) {
+    size_t next = rel.find('/', pos);
+    comp.assign(
+        rel.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos));
+    pos = next == std::string_view::npos ? rel.size() : next + 1;
+    if (comp.empty() || comp == ".") continue;
+    if (comp == "..") return Error::from_errno(EINVAL, "'..' in trusted path " + whole);
+    if (shown != "/") shown += "/";
+    shown += comp;
+    const bool last = no_more_components(rel, pos);
+    const bool want_dir = !last || last_is_dir;
+    const int at = cur.valid() ? cur.get() : start;
+    int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (want_dir ? O_DIRECTORY : 0);
+    UniqueFd fd(::openat(at, comp.c_str(), flags));
+    if (!fd.valid()) {
+      int e = errno;
+      if (e == ELOOP || e == ENOTDIR) {
+        struct stat st;
+        if (fstatat(at, comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+          return Error::from_errno(ELOOP, shown + " is a symlink");
+      }
+      return Error::from_errno(e, "cannot open " + shown);
+    }
+    if (auto s = check_component(fd.get(), shown, trust, want_dir); !s) return s.error();
+    cur = std::move(fd);
+    if (last) break;
+  }
+  if (!cur.valid()) return Error::from_errno(EINVAL, "no file named by " + whole);
+  return cur;
+}
+
+Result<UniqueFd> open_root(const TrustPolicy& trust) {
+  UniqueFd dir(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return Error::from_errno(errno, "cannot open /");
+  if (auto s = check_component(dir.get(), "/", trust, true); !s) return s.error();
+  return dir;
 }
 
 }  // namespace
@@ -45,35 +108,55 @@ Status check_component(int fd, const std::string& shown, const TrustPolicy& trus
 Result<UniqueFd> open_trusted(const std::string& path, const TrustPolicy& trust) {
   if (path.empty() || path.front() != '/')
     return Error::from_errno(EINVAL, "not an absolute path: " + path);
-  UniqueFd dir(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir.valid()) return Error::from_errno(errno, "cannot open /");
-  if (auto s = check_component(dir.get(), "/", trust, true); !s) return s.error();
+  auto root = open_root(trust);
+  if (!root) return root.error();
+  // A path naming "/" itself (or only "/." components) is the root, checked
+  // as a directory, as it always was.
+  if (no_more_components(path, 0)) return root;
+  return walk_trusted(root->get(), "/", path, trust, false, path);
+}
 
-  size_t pos = 1;
-  std::string shown;
-  while (pos < path.size()) {
-    size_t next = path.find('/', pos);
-    std::string comp = path.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-    pos = next == std::string::npos ? path.size() : next + 1;
-    if (comp.empty() || comp == ".") continue;
-    if (comp == "..") return Error::from_errno(EINVAL, "'..' in trusted path " + path);
-    shown += "/" + comp;
-    bool last = pos >= path.size();
-    int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? 0 : O_DIRECTORY);
-    UniqueFd fd(::openat(dir.get(), comp.c_str(), flags));
-    if (!fd.valid()) {
-      int e = errno;
-      if (e == ELOOP || e == ENOTDIR) {
-        struct stat st;
-        if (fstatat(dir.get(), comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-          return Error::from_errno(ELOOP, shown + " is a symlink");
-      }
-      return Error::from_errno(e, "cannot open " + shown);
-    }
-    if (auto s = check_component(fd.get(), shown, trust, !last); !s) return s.error();
-    dir = std::move(fd);
+Result<TrustedDir> TrustedDir::open(const std::string& path, const TrustPolicy& trust) {
+  if (path.empty() || path.front() != '/')
+    return Error::from_errno(EINVAL, "not an absolute path: " + path);
+  auto root = open_root(trust);
+  if (!root) return root.error();
+  TrustedDir d;
+  if (no_more_components(path, 0)) {
+    d.fd_ = std::move(*root);
+  } else {
+    auto fd = walk_trusted(root->get(), "/", path, trust, true, path);
+    if (!fd) return fd.error();
+    d.fd_ = std::move(*fd);
   }
-  return dir;
+  d.path_ = path;
+  while (d.path_.size() > 1 && d.path_.back() == '/') d.path_.pop_back();
+  d.trust_ = trust;
+  return d;
+}
+
+Result<UniqueFd> TrustedDir::open_file(std::string_view file) const {
+  std::string_view rel = file;
+  if (!file.empty() && file.front() == '/') {
+    // Below this directory: the same walk, from the fd checked at open().
+    const bool below = valid() && file.size() > path_.size() + 1 && file.starts_with(path_) &&
+                       (path_ == "/" || file[path_.size()] == '/');
+    if (!below) return open_trusted(std::string(file), trust_);
+    rel = file.substr(path_ == "/" ? 1 : path_.size() + 1);
+  }
+  const std::string whole = path_ == "/" ? "/" + std::string(rel) : path_ + "/" + std::string(rel);
+  if (!valid()) return Error::from_errno(EBADF, "cannot open " + whole + ": directory not open");
+  if (no_more_components(rel, 0))
+    return Error::from_errno(EINVAL, "not a file below " + path_ + ": " + std::string(file));
+  return walk_trusted(fd_.get(), path_, rel, trust_, false, whole);
+}
+
+Result<std::string> TrustedDir::read_file(std::string_view file, size_t max_size) const {
+  auto fd = open_file(file);
+  if (!fd) return fd.error();
+  auto text = read_fd(fd->get(), max_size);
+  if (!text) return text.error().context(std::string(file));
+  return text;
 }
 
 Result<std::string> read_fd(int fd, size_t max_size) {

@@ -27,7 +27,7 @@ constexpr int kAttempts = 3;
 Result<std::vector<DeviceRule>> launch_rules(const launch::LaunchContext& ctx) {
   std::vector<DeviceRule> rules = default_rules();
   const std::string assigned = ctx.layout.device_assignments(ctx.record.id.key);
-  auto text = read_trusted(assigned, kMaxAssignmentsFile);
+  auto text = ctx.read_artifact(assigned, kMaxAssignmentsFile);
   if (text) {
     auto more = parse_rules(*text, assigned);
     if (!more) return more.error();
@@ -36,7 +36,10 @@ Result<std::vector<DeviceRule>> launch_rules(const launch::LaunchContext& ctx) {
     return text.error();
   }
   if (ctx.record.has_layer("devices")) {
-    auto g = read_grants(ctx.config, ctx.record.id);
+    const std::string path = grants_path(ctx.config, ctx.record.id);
+    auto granted = ctx.read_artifact(path, kMaxGrantsFile);
+    if (!granted) return granted.error();
+    auto g = parse_grants(*granted, path);
     if (!g) return g.error();
     rules.insert(rules.end(), g->devices.begin(), g->devices.end());
   }

@@ -89,7 +89,10 @@ class PrivilegesStep final : public LaunchStep {
       // Root keeps only what the policy grants. No grants file (a record
       // without the "devices" layer): nothing is granted.
       if (ctx.record.has_layer("devices")) {
-        auto g = devices::read_grants(ctx.config, ctx.record.id);
+        const std::string path = devices::grants_path(ctx.config, ctx.record.id);
+        auto text = ctx.read_artifact(path, devices::kMaxGrantsFile);
+        if (!text) return text.error();
+        auto g = devices::parse_grants(*text, path);
         if (!g) return g.error();
         keep_ = g->capabilities;
       }
@@ -123,9 +126,18 @@ std::string_view capability_name(int cap) {
 }
 
 int last_capability() {
-  int last = 0;
-  while (last < 63 && ::prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0) ++last;
-  return last;
+  // PR_CAPBSET_READ answers 0 or 1 for a capability the kernel knows and
+  // fails (EINVAL) above the last one: a binary search takes 6 calls where
+  // counting up took ~41 on every launch.
+  int lo = 0, hi = 63;  // CAP 0 always exists; the answer is in [lo, hi]
+  while (lo < hi) {
+    int mid = lo + (hi - lo + 1) / 2;
+    if (::prctl(PR_CAPBSET_READ, mid, 0, 0, 0) >= 0)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
 }
 
 Result<CapState> read_caps() {
@@ -172,18 +184,20 @@ Status drop_to(CapSet keep, int last_cap) {
   // 1. Bounding set: a root app's permitted set at exec is its bounding set,
   // so this is what limits it. Dropping needs CAP_SETPCAP effective; raise
   // it only when there is something to drop.
-  bool need_drop = false;
+  // The bounding set is read once; the drop loop works from that mask (the
+  // verification below reads it again, after the drop).
+  CapSet to_drop = 0;
   for (int cap = 0; cap <= last_cap; ++cap)
-    if (!(keep & cap_bit(cap)) && ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1) need_drop = true;
-  if (need_drop) {
+    if (!(keep & cap_bit(cap)) && ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+      to_drop |= cap_bit(cap);
+  if (to_drop) {
     if (!(cur->permitted & cap_bit(CAP_SETPCAP)))
       return Error::from_errno(EPERM,
                                "cannot empty the capability bounding set without cap_setpcap "
                                "(see confine-run(1), CAPABILITIES)");
     if (auto s = raise_effective(cap_bit(CAP_SETPCAP)); !s) return s;
     for (int cap = 0; cap <= last_cap; ++cap)
-      if (!(keep & cap_bit(cap)) && ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 &&
-          ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+      if ((to_drop & cap_bit(cap)) && ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
         return Error::from_errno(errno, "cannot drop a capability from the bounding set");
   }
   // 2. Ambient set (EINVAL: a kernel without ambient capabilities has none).

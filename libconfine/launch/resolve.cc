@@ -118,7 +118,15 @@ Resolution resolve_app(const Layout& layout, std::string_view app_arg) {
 
   AppId id{ref->key, ref->app, version};
   const std::string record_path = layout.launch_record(id);
-  auto text = read_trusted(record_path, kMaxRecordSize);
+  // policy_dir is walked from "/" and checked once, here; the record and
+  // every artifact the launch steps read are opened from its fd.
+  auto policy = TrustedDir::open(layout.config().policy_dir);
+  if (!policy)
+    return fail_lookup(policy.error(), app,
+                       "package " + ref->key.str() + " " + version + " has no app \"" + ref->app +
+                           "\" (no launch record " + record_path + ")");
+  out.policy_dir = std::move(*policy);
+  auto text = out.policy_dir.read_file(record_path, kMaxRecordSize);
   if (!text)
     return fail_lookup(text.error(), app,
                        "package " + ref->key.str() + " " + version + " has no app \"" + ref->app +

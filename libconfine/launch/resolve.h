@@ -7,8 +7,9 @@
 // way: the package and install directories must be root-owned and not
 // writable by others all the way from "/", with no symlinks (a sticky
 // root-owned directory such as /tmp is accepted as a parent), the launch
-// record is read with read_trusted(), and the record must name the APP_ID it
-// is filed under.
+// record is read through a TrustedDir of policy_dir (checked the same way),
+// kept open for the launch steps, and the record must name the APP_ID it is
+// filed under.
 #pragma once
 
 #include <string>
@@ -31,6 +32,7 @@ struct ResolvedApp {
   std::string install_dir;  // <apps_dir>/<key>/<version>
   std::string exec_path;    // <install_dir>/<record.exec>
   UniqueFd install_fd;      // the verified install dir (O_DIRECTORY)
+  TrustedDir policy_dir;    // the verified policy_dir, for every artifact of the launch
 };
 
 // The outcome of resolve_app(): exit_code 0 and `app` filled, or the exit

@@ -121,6 +121,7 @@ int run_app(const RunRequest& req) {
   // 6. Confinement steps: every prepare() (may allocate, may fail)...
   LaunchContext ctx{req.config, layout, app.record, uid, gid, uid != 0 && getauxval(AT_SECURE) != 0,
                     {},         {}};
+  ctx.policy_dir = &app.policy_dir;
   std::vector<std::unique_ptr<LaunchStep>> steps = launch_steps();
   for (auto& step : steps)
     if (auto s = step->prepare(ctx); !s)

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/launch_record.h"
 #include "core/layout.h"
+#include "core/safe_io.h"
 
 namespace confine::launch {
 
@@ -30,6 +31,16 @@ struct LaunchContext {
   std::vector<std::string> applied;
   // Layers skipped because the config allows it, e.g. "apparmor: not enabled in kernel".
   std::vector<std::string> skipped;
+  // policy_dir as resolve_app() opened and checked it: artifacts below it are
+  // read from its fd (read_artifact) instead of walking from "/" each time.
+  // Null (tests that build a context by hand): each file is walked from "/".
+  const TrustedDir* policy_dir = nullptr;
+
+  // Reads the root-owned artifact `path` (an absolute path, normally below
+  // policy_dir) with the checks of read_trusted(), at most `max_size` bytes.
+  Result<std::string> read_artifact(const std::string& path, size_t max_size) const {
+    return policy_dir ? policy_dir->read_file(path, max_size) : read_trusted(path, max_size);
+  }
 };
 
 class LaunchStep {
