@@ -104,12 +104,24 @@ Result<CgroupBase> open_cgroup_base(const Detection& d) {
 
 Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_new,
                                    const Syscalls& sys, bool* made) {
-  bool created = sys.mkdirat(parent, name, 0755) == 0;
+  if (made) *made = false;
+  UniqueFd fd;
+  bool created = false;
+  // An existing directory (every launch but an app's first) is opened
+  // straight away; a new one is made, then opened. Either way what is used
+  // is checked on the fd below, never by name.
+  if (!must_be_new) fd = UniqueFd(::openat(parent, name, kDirFlags));
+  if (!fd.valid()) {
+    if (!must_be_new && errno != ENOENT)
+      return Error::from_errno(errno, "cannot open cgroup directory");
+    created = sys.mkdirat(parent, name, 0755) == 0;
+    // EEXIST: made by a concurrent launch in the meantime; used as existing.
+    if (!created && (errno != EEXIST || must_be_new))
+      return Error::from_errno(errno, "cannot create cgroup directory");
+    fd = UniqueFd(::openat(parent, name, kDirFlags));
+    if (!fd.valid()) return Error::from_errno(errno, "cannot open cgroup directory");
+  }
   if (made) *made = created;
-  if (!created && (errno != EEXIST || must_be_new))
-    return Error::from_errno(errno, "cannot create cgroup directory");
-  UniqueFd fd(::openat(parent, name, kDirFlags));
-  if (!fd.valid()) return Error::from_errno(errno, "cannot open cgroup directory");
   if (created) {
     if (::geteuid() != 0)
       if (auto s = give_to_root(fd.get()); !s) return s.error();
@@ -172,6 +184,30 @@ int reap_app_cgroups(int app_dir, const char* current_set) {
       if (std::strcmp(d->d_name, current_set) != 0 &&
           ::unlinkat(app_dir, d->d_name, AT_REMOVEDIR) == 0)
         ++removed;
+    }
+  }
+}
+
+int prune_rule_sets(int app_dir, const char* current_set) {
+  int removed = 0;
+  alignas(8) char buf[4096];
+  // A new open file description: its own offset for getdents.
+  UniqueFd list(::openat(app_dir, ".", kDirFlags));
+  if (!list.valid()) return 0;
+  for (;;) {
+    long n = ::syscall(SYS_getdents64, list.get(), buf, sizeof buf);
+    if (n <= 0) return removed;
+    for (long off = 0; off < n;) {
+      auto* d = reinterpret_cast<struct dirent64*>(buf + off);
+      off += d->d_reclen;
+      if (d->d_type != DT_DIR || std::strncmp(d->d_name, "r-", 2) != 0 ||
+          std::strcmp(d->d_name, current_set) == 0)
+        continue;
+      // Launch cgroups left below it by an older confine-run, then the set
+      // itself: rmdir fails (EBUSY) while a process of it still runs.
+      UniqueFd set(::openat(app_dir, d->d_name, kDirFlags));
+      if (set.valid()) removed += reap_dead_launches(set.get());
+      if (::unlinkat(app_dir, d->d_name, AT_REMOVEDIR) == 0) ++removed;
     }
   }
 }

@@ -1,20 +1,22 @@
 // Cgroup directories of the device layer, handled through file descriptors.
 //
-// Each launch gets its own cgroup: concurrent launches of one app never
-// rewrite each other's rules (v1 would deny everything for a moment while
-// "a" is written), a changed assignment takes effect for the next launch
-// only, and nothing is configured that two launchers could race on.
-//   v1: <base>/confine/<APP_ID>/<pid>-<random>, configured per launch
-//   v2: <base>/confine/<APP_ID>/r-<program hash>/<pid>-<random>: the BPF
-//       program is attached once to the rule set's cgroup r-<hash> and
-//       applies to every launch cgroup below it (loading it costs ~0.8 ms,
-//       more than the rest of the launch); a launch finding r-<hash>
+//   v2: <base>/confine/<APP_ID>/r-<program hash>: one cgroup per rule set.
+//       The BPF program is attached once, by the launch that creates the
+//       set (loading it costs ~0.8 ms, more than the rest of the launch),
+//       and every launch with the same rules joins that cgroup directly:
+//       nothing is created or removed per launch. A launch finding r-<hash>
 //       without a program (its creator failed or is still attaching)
 //       attaches one itself, identical programs being harmless together.
-// The app keeps the launcher's pid, so a launch cgroup whose pid is gone is
-// empty or about to be; each launch removes those of its app and the rule
-// sets no longer in use (reap_app_cgroups), and `confine remove` removes the
-// per-app directories.
+//       Rules that change (hw-assign, an update) make a new set; a set no
+//       launch uses any more is removed once empty by the next launch of
+//       the app (prune_rule_sets: one directory listing, after joining).
+//   v1: <base>/confine/<APP_ID>/<pid>-<random>, made and configured per
+//       launch: rewriting a shared cgroup's rules would deny everything for
+//       a moment ("a" to devices.deny first) to the apps already in it. The
+//       app keeps the launcher's pid, so a launch cgroup whose pid is gone
+//       is empty or about to be; each launch removes those of its app
+//       (reap_app_cgroups).
+// `confine remove` removes the per-app directories.
 //
 // <base> is the caller's own cgroup when it and every ancestor up to the
 // mount root is owned by root and writable by root only (a root shell, a
@@ -62,6 +64,12 @@ int reap_dead_launches(int dir);
 // The same in `app_dir` and in each rule set "r-*" in it, then removes the
 // rule sets other than `current_set` ("" = none) that are left empty.
 int reap_app_cgroups(int app_dir, const char* current_set);
+
+// v2: removes the rule sets "r-*" in `app_dir` other than `current_set`
+// that no process uses any more (and launch cgroups an older confine-run
+// left in them whose pid is gone). Returns how many directories were
+// removed. Best effort, no allocation.
+int prune_rule_sets(int app_dir, const char* current_set);
 
 // Moves the calling process into the cgroup `dir` (writes "0" to its
 // cgroup.procs).

@@ -19,8 +19,8 @@ namespace confine::devices {
 namespace {
 
 constexpr size_t kMaxAssignmentsFile = 256 * 1024;
-// Launch cgroup names tried in turn when a concurrent reaper removed the
-// new, still empty cgroup before we joined it (see apply()).
+// Tries when a cgroup was removed under us before we joined it (see
+// create_and_join()).
 constexpr int kAttempts = 3;
 
 // The rules of one launch: defaults, the package's assignments, the grants.
@@ -73,13 +73,14 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     base_ = std::move(base).value();
 
     app_ = ctx.record.id.str();
-    for (int i = 0; i < kAttempts; ++i) names_.push_back(launch_cgroup_name());
     where_ = base_.path + "/confine/" + app_ + "/";
     if (backend_ == Backend::V2) {
+      // v2: the launcher joins the rule set's cgroup itself (cgroup_dir.h).
       program_ = device_program(*rules);
       set_ = rule_set_name(program_);
-      where_ += set_ + "/";
+      where_ += set_;
     } else {
+      for (int i = 0; i < kAttempts; ++i) names_.push_back(launch_cgroup_name());
       allow_lines_ = v1_allow_lines(*rules);
     }
     if (ctx.raised_by_file_caps) {
@@ -94,7 +95,8 @@ class DeviceCgroupStep final : public launch::LaunchStep {
                                         : cap_bit(CAP_SYS_ADMIN));
     }
     ctx.applied.push_back("device cgroup (" + std::string(to_string(backend_)) + ", " +
-                          std::to_string(rules->size()) + " rules, " + where_ + names_[0] + ")");
+                          std::to_string(rules->size()) + " rules, " + where_ +
+                          (names_.empty() ? "" : names_[0]) + ")");
     return Status::Ok();
   }
 
@@ -129,17 +131,22 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     if (!top) return top.error().context(base_.path + "/confine");
     auto app = ensure_cgroup_dir(top->get(), app_.c_str(), false, sys);
     if (!app) return app.error().context(base_.path + "/confine/" + app_);
-    reap_app_cgroups(app->get(), set_.c_str());
+    // v1: the launch cgroups of exited launches go first. v2 has none: after
+    // joining, the rule sets of earlier rules are removed once empty (an
+    // unused set is a directory listing away; nothing is created per launch).
+    if (backend_ == Backend::V1) reap_app_cgroups(app->get(), "");
 
     for (int i = 0;; ++i) {
-      const std::string& name = names_[i];
-      Status s =
-          backend_ == Backend::V2 ? launch_v2(app->get(), name) : launch_v1(app->get(), name);
-      if (s) return s;
+      Status s = backend_ == Backend::V2 ? launch_v2(app->get()) : launch_v1(app->get(), names_[i]);
+      if (s) {
+        if (backend_ == Backend::V2) prune_rule_sets(app->get(), set_.c_str());
+        return s;
+      }
       // ENOENT/ENODEV: a cgroup was removed under us before we joined it
-      // (another launch's reaper judged its pid dead, e.g. from another pid
-      // namespace, or removed a rule set it thought unused). Start again
-      // with the next name; anything else fails the launch.
+      // (v1: another launch's reaper judged its pid dead, e.g. from another
+      // pid namespace; v2: a launch with other rules, or confine install,
+      // removed the rule set while it was still empty). Start again (v1:
+      // with the next name); anything else fails the launch.
       const int e = s.error().err;
       if ((e != ENOENT && e != ENODEV) || i + 1 >= kAttempts) return s;
     }
@@ -157,7 +164,9 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     return Status::Ok();
   }
 
-  Status launch_v2(int app, const std::string& name) {
+  // Joins the rule set's cgroup <app>/r-<hash>, creating it and attaching
+  // its program first when needed.
+  Status launch_v2(int app) {
     const Syscalls& sys = *opts_.sys;
     bool created = false;
     auto set = ensure_cgroup_dir(app, set_.c_str(), false, sys, &created);
@@ -177,10 +186,8 @@ class DeviceCgroupStep final : public launch::LaunchStep {
       if (auto s = attach_device_program(set->get(), prog->get(), sys); !s)
         return s.context(where_);
     }
-    auto dir = ensure_cgroup_dir(set->get(), name.c_str(), true, sys);
-    if (!dir) return dir.error().context(where_ + name);
     // (No context string unless it failed: apply() allocates only on errors.)
-    if (auto s = join_cgroup(dir->get(), sys); !s) return s.context(where_ + name);
+    if (auto s = join_cgroup(set->get(), sys); !s) return s.context(where_);
     return Status::Ok();
   }
 
@@ -190,7 +197,7 @@ class DeviceCgroupStep final : public launch::LaunchStep {
   std::string app_, where_;
   std::string set_;  // v2: the rule set's cgroup name, "r-<hash>"; v1: ""
 
-  std::vector<std::string> names_;
+  std::vector<std::string> names_;  // v1: launch cgroup names, one per attempt
   std::vector<bpf_insn> program_;
   std::vector<std::string> allow_lines_;
   launch::CapSet raise_ = 0;

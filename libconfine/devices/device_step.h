@@ -6,10 +6,13 @@
 //   <policy_dir>/devices/<KEY> if present, <policy_dir>/grants/<APP_ID> when
 //   the launch record lists the "devices" layer), generates the v2 program
 //   or the v1 lines, and opens the base cgroup (cgroup_dir.h).
-// apply(): creates <base>/confine/<APP_ID>/<pid>-<random>, applies the rules
-//   (v1: devices.deny "a" + devices.allow; v2: BPF program attached with
-//   ALLOW_MULTI), removes the app's dead launch cgroups and moves the
-//   launcher in; the app inherits the cgroup at exec. When raised by file
+// apply(): v2: joins the rule set's cgroup <base>/confine/<APP_ID>/r-<hash>
+//   (created, with its BPF program attached with ALLOW_MULTI, by the first
+//   launch with these rules), then removes the app's rule sets that are
+//   empty and no longer current. v1: removes the app's dead launch cgroups,
+//   creates <base>/confine/<APP_ID>/<pid>-<random>, applies the rules
+//   (devices.deny "a" + devices.allow) and joins it. The app inherits the
+//   cgroup at exec (cgroup_dir.h). When raised by file
 //   capabilities it makes cap_dac_override, cap_chown and cap_sys_admin (v1)
 //   or cap_bpf + cap_net_admin (v2) effective for exactly this and lowers them after.
 //

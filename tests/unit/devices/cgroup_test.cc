@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/safe_io.h"
@@ -151,10 +152,11 @@ TEST_P(DeviceCgroup, AssignmentsTakeEffectAtTheNextLaunch) {
   auto again = launch(f, p, opts);
   expect_confined(again);
   if (GetParam() == Backend::V2) {
-    // v2 keeps one cgroup per rule set (the program is attached there once);
-    // the set with loop-control went away with its last launch.
-    const fs::path set = fs::path(launch_dir(again)).parent_path();
-    EXPECT_NE(fs::path(launch_dir(r)).parent_path(), set);
+    // v2 joins one cgroup per rule set (the program is attached there once);
+    // the set with loop-control went away at the next launch, being empty.
+    const fs::path set = launch_dir(again);
+    EXPECT_EQ(set.filename().string().substr(0, 2), "r-") << set;
+    EXPECT_NE(fs::path(launch_dir(r)), set);
     std::vector<std::string> sets;
     for (const auto& e : fs::directory_iterator(set.parent_path()))
       if (e.is_directory() && e.path().filename().string().starts_with("r-"))
@@ -182,11 +184,11 @@ TEST_P(DeviceCgroup, GrantedDevicesRespectAccessBits) {
   EXPECT_NE(m.facts["prepare"].find("grants"), std::string::npos) << m.text;
 }
 
-TEST_P(DeviceCgroup, DeadLaunchCgroupsAreReaped) {
-  REQUIRE_BACKEND(GetParam());
+TEST(DeviceCgroupV1, DeadLaunchCgroupsAreReaped) {
+  REQUIRE_BACKEND(Backend::V1);
   DeviceFixture f;
   Probe p(f);
-  DeviceStepOptions opts{&devices::real_syscalls(), GetParam(), ""};
+  DeviceStepOptions opts{&devices::real_syscalls(), Backend::V1, ""};
   auto first = launch(f, p, opts);
   ASSERT_EQ(first.status, 0) << first.text;
   std::string first_dir = launch_dir(first);
@@ -204,6 +206,43 @@ TEST_P(DeviceCgroup, DeadLaunchCgroupsAreReaped) {
   EXPECT_TRUE(std::filesystem::exists(alive));
   EXPECT_TRUE(std::filesystem::exists(other));
   for (const auto& d : {alive, other}) ::rmdir(d.c_str());
+}
+
+// v2: launches with the same rules join the same cgroup, creating nothing
+// per launch; rule sets no launch uses any more are removed once empty.
+TEST(DeviceCgroupV2, LaunchesJoinTheRuleSetAndPruneUnusedSets) {
+  REQUIRE_BACKEND(Backend::V2);
+  DeviceFixture f;
+  Probe p(f);
+  DeviceStepOptions opts{&devices::real_syscalls(), Backend::V2, ""};
+  auto first = launch(f, p, opts);
+  expect_confined(first);
+  const fs::path set = launch_dir(first);
+  ASSERT_TRUE(fs::is_directory(set)) << set;
+  const fs::path app = set.parent_path();
+  // Earlier rule sets: an empty one, one holding a launch cgroup an older
+  // confine-run left behind (its pid is gone), and one still in use (here:
+  // a child cgroup not ours by name, which rmdir cannot remove).
+  const fs::path empty = app / "r-0000000000000001", legacy = app / "r-0000000000000002",
+                 busy = app / "r-0000000000000003";
+  for (const auto& d : {empty, legacy, busy}) ASSERT_TRUE(fs::create_directory(d)) << d;
+  ASSERT_TRUE(fs::create_directory(legacy / "2147483646-0badf00d"));
+  ASSERT_TRUE(fs::create_directory(busy / "keep-me"));
+
+  auto second = launch(f, p, opts);
+  expect_confined(second);
+  EXPECT_EQ(fs::path(launch_dir(second)), set) << "same rules, same cgroup";
+  EXPECT_TRUE(fs::is_directory(set));
+  // Nothing was created below the set for either launch.
+  EXPECT_TRUE(fs::is_empty(set) ||
+              std::none_of(fs::directory_iterator(set), fs::directory_iterator(),
+                           [](const fs::directory_entry& e) { return e.is_directory(); }))
+      << set;
+  EXPECT_FALSE(fs::exists(empty)) << "an unused empty rule set leaked";
+  EXPECT_FALSE(fs::exists(legacy)) << "an unused rule set with a dead launch cgroup leaked";
+  EXPECT_TRUE(fs::exists(busy)) << "a rule set still in use was removed";
+  ::rmdir((busy / "keep-me").c_str());
+  ::rmdir(busy.c_str());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DeviceCgroup, ::testing::Values(Backend::V1, Backend::V2),
