@@ -56,7 +56,12 @@ class SeccompStep final : public launch::LaunchStep {
       return Status::Ok();
     }
     // The record says a filter exists: it must be there, trusted and valid.
-    auto image = read_filter_file(ctx.layout.seccomp_filter(ctx.record.id));
+    // Read through the launch's checked policy_dir fd (read_filter_file's
+    // checks, without walking from "/" again).
+    const std::string path = ctx.layout.seccomp_filter(ctx.record.id);
+    auto bytes = ctx.read_artifact(path, kMaxFileSize);
+    if (!bytes) return bytes.error();
+    auto image = decode_filter(*bytes, path);
     if (!image) return image.error();
     image_ = std::move(image).value();
     ctx.applied.push_back("seccomp (" + std::to_string(image_->rule_count) + " rules" +
