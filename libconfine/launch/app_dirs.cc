@@ -54,13 +54,19 @@ Result<UniqueFd> ensure_owned_dirs(const OwnedDirSpec& spec, DirOwner owner) {
   std::string shown = spec.base == "/" ? "" : spec.base;
   for (const auto& comp : spec.components) {
     shown += "/" + comp;
-    bool created = ::mkdirat(cur.get(), comp.c_str(), spec.mode) == 0;
-    if (!created && errno != EEXIST) return Error::from_errno(errno, "cannot create " + shown);
+    // Every launch but the first finds the directory: open it straight
+    // away, and mkdir only when it is missing.
+    constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    bool created = false;
+    UniqueFd next(::openat(cur.get(), comp.c_str(), kFlags));
+    if (!next.valid() && errno == ENOENT) {
+      created = ::mkdirat(cur.get(), comp.c_str(), spec.mode) == 0;
+      if (!created && errno != EEXIST) return Error::from_errno(errno, "cannot create " + shown);
+      next = UniqueFd(::openat(cur.get(), comp.c_str(), kFlags));
+    }
 
     // Whatever is there now - ours or prepared by someone else - is checked
     // on the fd we will use from here on, never again by name.
-    UniqueFd next(
-        ::openat(cur.get(), comp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!next.valid()) {
       int e = errno;
       struct stat st;
