@@ -58,6 +58,25 @@ Status give_to_root(int dirfd) {
 
 }  // namespace
 
+std::string well_known_cgroup2_root() {
+  // PROC_CGROUP_INIT_INO (include/linux/proc_ns.h): fixed since Linux 4.6.
+  constexpr ino_t kInitialCgroupNs = 0xEFFFFFFB;
+  struct stat ns;
+  if (::stat("/proc/self/ns/cgroup", &ns) != 0 || ns.st_ino != kInitialCgroupNs) return "";
+  for (const char* path : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
+    UniqueFd fd(::open(path, kDirFlags));
+    if (!fd.valid()) continue;
+    struct statfs sfs;
+    if (::fstatfs(fd.get(), &sfs) != 0 ||
+        static_cast<unsigned long>(sfs.f_type) != static_cast<unsigned long>(CGROUP2_SUPER_MAGIC))
+      continue;
+    struct stat st;
+    if (::fstatat(fd.get(), "cgroup.type", &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+      return path;
+  }
+  return "";
+}
+
 Result<CgroupBase> open_cgroup_base(const Detection& d) {
   CgroupBase base;
   base.fd = UniqueFd(::open(d.mount.c_str(), kDirFlags));

@@ -1,6 +1,8 @@
 #include "devices/device_step.h"
 
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <vector>
@@ -22,6 +24,7 @@ constexpr size_t kMaxAssignmentsFile = 256 * 1024;
 // Tries when a cgroup was removed under us before we joined it (see
 // create_and_join()).
 constexpr int kAttempts = 3;
+constexpr size_t kMaxProcCgroup = 64 * 1024;
 
 // The rules of one launch: defaults, the package's assignments, the grants.
 Result<std::vector<DeviceRule>> launch_rules(const launch::LaunchContext& ctx) {
@@ -114,6 +117,19 @@ class DeviceCgroupStep final : public launch::LaunchStep {
 
  private:
   Result<Detection> detect_for_launch() const {
+    // The common case without mountinfo: in a cgroup2 hierarchy mounted at
+    // its usual place (well_known_cgroup2_root() says when that is certain),
+    // v2 is the answer choose_backend() would give.
+    if (opts_.force != Backend::V1 && opts_.v2_mount.empty()) {
+      UniqueFd fd(::open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC));
+      if (!fd.valid()) return Error::from_errno(errno, "cannot open /proc/self/cgroup");
+      auto text = read_fd(fd.get(), kMaxProcCgroup);
+      if (!text) return text.error().context("/proc/self/cgroup");
+      ProcCgroups cg = parse_proc_cgroup(*text);
+      if (!cg.v2_path.empty())
+        if (std::string mount = well_known_cgroup2_root(); !mount.empty())
+          return Detection{Backend::V2, mount, cg.v2_path};
+    }
     auto facts = read_cgroup_facts();
     if (!facts) return facts.error();
     CgroupMounts& m = facts->mounts;
