@@ -59,10 +59,15 @@ Status give_to_root(int dirfd) {
 }  // namespace
 
 std::string well_known_cgroup2_root() {
-  // PROC_CGROUP_INIT_INO (include/linux/proc_ns.h): fixed since Linux 4.6.
-  constexpr ino_t kInitialCgroupNs = 0xEFFFFFFB;
-  struct stat ns;
-  if (::stat("/proc/self/ns/cgroup", &ns) != 0 || ns.st_ino != kInitialCgroupNs) return "";
+  // PROC_CGROUP_INIT_INO (include/linux/proc_ns.h), fixed since Linux 4.6,
+  // read from the link's text: stat() would reach the nsfs inode, a
+  // disconnected path that confine-run's AppArmor profile (rightly) denies.
+  static constexpr char kInitialCgroupNs[] = "cgroup:[4026531835]";
+  char ns[64];
+  ssize_t n = ::readlink("/proc/self/ns/cgroup", ns, sizeof ns);
+  if (n != static_cast<ssize_t>(sizeof kInitialCgroupNs - 1) ||
+      std::memcmp(ns, kInitialCgroupNs, sizeof kInitialCgroupNs - 1) != 0)
+    return "";
   for (const char* path : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
     UniqueFd fd(::open(path, kDirFlags));
     if (!fd.valid()) continue;
