@@ -44,6 +44,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     else if (key == "apparmor") mode = &c.apparmor;
     else if (key == "seccomp") mode = &c.seccomp;
     else if (key == "devices") mode = &c.devices;
+    else if (key == "landlock") mode = &c.landlock;
 
     if (dir) {
       if (!v.is_string()) return bad(origin, key, "must be a string");

@@ -34,6 +34,10 @@ struct Config {
   std::string apparmor_namespace;  // load/launch profiles in this namespace ("" = none)
   LayerMode seccomp = LayerMode::Required;
   LayerMode devices = LayerMode::Required;
+  // Landlock: if-available applies it where AppArmor is not enabled (the two
+  // together would hide AppArmor's denials and their log lines); required
+  // applies it always and fails the launch without it.
+  LayerMode landlock = LayerMode::IfAvailable;
   // Set PR_SET_NO_NEW_PRIVS even when the launcher runs as root (it is always
   // set for callers without CAP_SYS_ADMIN, which seccomp requires).
   bool no_new_privs = false;

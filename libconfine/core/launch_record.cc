@@ -73,7 +73,7 @@ Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::str
     size_t c = ls.find(',', p);
     if (c == std::string::npos) c = ls.size();
     std::string l = ls.substr(p, c - p);
-    if (l != "seccomp" && l != "apparmor" && l != "devices")
+    if (l != "seccomp" && l != "apparmor" && l != "devices" && l != "landlock")
       return Error{0, origin + ": unknown layer \"" + l + "\""};
     r.layers.push_back(l);
     p = c + 1;

@@ -47,6 +47,8 @@ class Layout {
   std::string apparmor_dir() const { return c_.policy_dir + "/apparmor"; }
   std::string apparmor_profile(const AppId& id) const { return apparmor_dir() + "/" + id.str(); }
   std::string apparmor_cache_dir() const { return c_.policy_dir + "/apparmor-cache"; }
+  std::string landlock_dir() const { return c_.policy_dir + "/landlock"; }
+  std::string landlock_rules(const AppId& id) const { return landlock_dir() + "/" + id.str(); }
   std::string devices_dir() const { return c_.policy_dir + "/devices"; }
   std::string device_assignments(const PackageKey& k) const { return devices_dir() + "/" + k.str(); }
 

@@ -122,6 +122,7 @@ int run_app(const RunRequest& req) {
   LaunchContext ctx{req.config, layout, app.record, uid, gid, uid != 0 && getauxval(AT_SECURE) != 0,
                     {},         {}};
   ctx.policy_dir = &app.policy_dir;
+  ctx.paths = {app.install_dir, env_in.data_dir, *user_data, *tmp, home};  // Landlock's variables
   std::vector<std::unique_ptr<LaunchStep>> steps = launch_steps();
   for (auto& step : steps)
     if (auto s = step->prepare(ctx); !s)

@@ -18,6 +18,12 @@
 
 namespace confine::launch {
 
+// The app's directories as this launch created them, and the user's home
+// (from the password database): the values of the policy's variables.
+struct AppPaths {
+  std::string install_dir, data_dir, user_data_dir, tmp_dir, home;
+};
+
 struct LaunchContext {
   const Config& config;
   const Layout& layout;
@@ -31,6 +37,7 @@ struct LaunchContext {
   std::vector<std::string> applied;
   // Layers skipped because the config allows it, e.g. "apparmor: not enabled in kernel".
   std::vector<std::string> skipped;
+  AppPaths paths = {};
   // policy_dir as resolve_app() opened and checked it: artifacts below it are
   // read from its fd (read_artifact) instead of walking from "/" each time.
   // Null (tests that build a context by hand): each file is walked from "/".
