@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -104,7 +105,10 @@ class AppArmorLaunchStep final : public launch::LaunchStep {
       if (ctx.config.apparmor == LayerMode::Required)
         return Error::from_errno(ENOSYS, "AppArmor is required by the configuration (" +
                                              config_name(ctx) + ") but not enabled in the kernel");
-      ctx.skipped.push_back(kNotEnabledNotice);
+      const bool landlock =
+          std::any_of(ctx.applied.begin(), ctx.applied.end(),
+                      [](const std::string& l) { return l.starts_with("landlock"); });
+      ctx.skipped.push_back(landlock ? kNotEnabledLandlockNotice : kNotEnabledNotice);
       skip_ = true;
       return Status::Ok();
     }

@@ -39,5 +39,9 @@ Result<KernelSupport> kernel_support();
 // The one-line notice for ctx.skipped when AppArmor is not enabled.
 inline constexpr const char* kNotEnabledNotice =
     "apparmor: not enabled in the kernel; filesystem confinement not applied";
+// ... when the Landlock step (which runs before) confined the filesystem.
+inline constexpr const char* kNotEnabledLandlockNotice =
+    "apparmor: not enabled in the kernel; Landlock confines the filesystem instead "
+    "(by directory, without deny rules)";
 
 }  // namespace confine::apparmor

@@ -148,18 +148,6 @@ bool covers(const std::string& access, const std::string& requested) {
   return true;
 }
 
-// A raw AppArmor line that is a plain file rule ("[owner] PATH ACCESS,"),
-// as groups write them when they need "owner": {path, access} or nothing.
-std::optional<std::pair<std::string, std::string>> raw_file_rule(std::string line) {
-  for (const char* q : {"audit ", "owner "})
-    if (line.starts_with(q)) line = line.substr(std::string(q).size());
-  if (line.empty() || (line[0] != '/' && !line.starts_with("@{")) || !line.ends_with(","))
-    return std::nullopt;
-  size_t sp = line.rfind(' ');
-  if (sp == std::string::npos) return std::nullopt;
-  return std::make_pair(line.substr(0, sp), line.substr(sp + 1, line.size() - sp - 2));
-}
-
 // What of `rules` (and raw lines) grants the access; "" = nothing.
 std::string file_grant(const policy::RuleSet& rules, const std::vector<std::string>& raw,
                        const std::string& path, const std::string& requested, const Config& c,
@@ -168,8 +156,9 @@ std::string file_grant(const policy::RuleSet& rules, const std::vector<std::stri
     if (covers(f.access, requested) && policy::glob_matches(substitute(f.path, c, id), path))
       return f.path + " " + f.access + (f.source.empty() ? "" : " (" + f.source + ")");
   for (const auto& line : raw)
-    if (auto r = raw_file_rule(line); r && covers(r->second, requested) &&
-                                      policy::glob_matches(substitute(r->first, c, id), path))
+    if (auto r = policy::simple_file_rule(line);
+        r && covers(r->second, requested) &&
+        policy::glob_matches(substitute(r->first, c, id), path))
       return line;
   return "";
 }

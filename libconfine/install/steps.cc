@@ -5,6 +5,7 @@
 #include "install/launch_record_step.h"
 #include "install/pipeline.h"
 #include "install/units_step.h"
+#include "landlock/install_step.h"
 #include "seccomp/install_step.h"
 
 namespace confine::install {
@@ -16,6 +17,7 @@ std::vector<std::unique_ptr<InstallStep>> install_steps() {
   steps.push_back(seccomp::make_seccomp_install_step());
   steps.push_back(apparmor::make_apparmor_install_step());
   steps.push_back(devices::make_devices_install_step());
+  steps.push_back(landlock::make_landlock_install_step());
 
   steps.push_back(make_units_step());
   // Last: the launch record lists the layers above and makes the app

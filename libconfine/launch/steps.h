@@ -1,12 +1,14 @@
 // The confinement steps of the launch path, in their fixed order
 // (ARCHITECTURE.md "Launch order"):
 //
-//   device cgroup -> privileges -> AppArmor -> seccomp -> execve
+//   device cgroup -> privileges -> Landlock -> AppArmor -> seccomp -> execve
 //
 // Why this order: the device cgroup is joined while we still hold the
 // privilege to write to the cgroup tree; privileges are then reduced to what
-// the app may hold (and no-new-privs set where seccomp needs it); AppArmor's
-// change_onexec only takes effect at the execve; the seccomp filter comes
+// the app may hold (and no-new-privs set where seccomp needs it); Landlock
+// restricts this process from then on, so it comes after every step that
+// opens files by path; AppArmor's change_onexec only takes effect at the
+// execve; the seccomp filter comes
 // last because it constrains everything after it, including the final
 // execve, which it must allow.
 //
@@ -25,6 +27,7 @@ namespace confine::launch {
 // Defined by the layers (libconfine/<layer>/): each returns its launch step.
 std::unique_ptr<LaunchStep> make_device_cgroup_step();  // devices/
 std::unique_ptr<LaunchStep> make_privileges_step();     // launch/ (privilege handling)
+std::unique_ptr<LaunchStep> make_landlock_step();       // landlock/
 std::unique_ptr<LaunchStep> make_apparmor_step();       // apparmor/
 std::unique_ptr<LaunchStep> make_seccomp_step();        // seccomp/
 

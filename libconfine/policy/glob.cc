@@ -203,4 +203,47 @@ bool glob_matches(std::string_view glob, std::string_view path) {
   return match(glob, path, '\0');
 }
 
+std::optional<std::pair<std::string, std::string>> simple_file_rule(std::string line) {
+  for (const char* q : {"audit ", "owner "})
+    if (line.starts_with(q)) line = line.substr(std::string(q).size());
+  if (line.empty() || (line[0] != '/' && !line.starts_with("@{")) || !line.ends_with(","))
+    return std::nullopt;
+  size_t sp = line.rfind(' ');
+  if (sp == std::string::npos) return std::nullopt;
+  return std::make_pair(line.substr(0, sp), line.substr(sp + 1, line.size() - sp - 2));
+}
+
+std::vector<std::string> expand_braces(const std::string& glob, size_t limit, bool& complete) {
+  complete = true;
+  std::vector<std::string> todo{glob}, out;
+  while (!todo.empty()) {
+    std::string g = std::move(todo.back());
+    todo.pop_back();
+    size_t open = g.find('{');
+    while (open != std::string::npos && open > 0 && g[open - 1] == '@')  // a variable, @{NAME}
+      open = g.find('{', open + 1);
+    const size_t end = open == std::string::npos ? open : brace_end(g, open);
+    if (open == std::string::npos || end == std::string::npos) {
+      if (out.size() == limit) {
+        complete = false;
+        return out;
+      }
+      out.push_back(std::move(g));
+      continue;
+    }
+    const std::string body = g.substr(open + 1, end - open - 2);
+    int depth = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= body.size(); ++i) {
+      if (i < body.size() && body[i] == '{') ++depth;
+      if (i < body.size() && body[i] == '}') --depth;
+      if (i == body.size() || (body[i] == ',' && depth == 0)) {
+        todo.push_back(g.substr(0, open) + body.substr(start, i - start) + g.substr(end));
+        start = i + 1;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace confine::policy

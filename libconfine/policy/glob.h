@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace confine::policy {
@@ -31,5 +32,15 @@ std::optional<std::string> glob_problem(std::string_view path);
 // (nestable). Variables must already be replaced (see confine explain).
 // Unbalanced braces or brackets never match.
 bool glob_matches(std::string_view glob, std::string_view path);
+
+// A raw AppArmor line that is a plain allow file rule, "[audit] [owner]
+// PATH ACCESS," as policy groups write them when they need "owner":
+// {PATH, ACCESS}. Anything else (deny rules, other rule kinds): nullopt.
+std::optional<std::pair<std::string, std::string>> simple_file_rule(std::string line);
+
+// The alternatives of every '{a,b}' in `glob`, expanded ("/{usr/,}lib" ->
+// "/usr/lib", "/lib"); variables (@{NAME}) stay; at most `limit` results (then the rest is dropped
+// and `complete` set false).
+std::vector<std::string> expand_braces(const std::string& glob, size_t limit, bool& complete);
 
 }  // namespace confine::policy

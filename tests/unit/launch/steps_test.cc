@@ -12,7 +12,8 @@ namespace {
 // this order, each at most once (the VM tests judge the order on a real
 // kernel; this catches a line added in the wrong slot of steps.cc).
 TEST(LaunchSteps, RunInTheFixedOrder) {
-  const std::vector<std::string> order = {"device cgroup", "privileges", "apparmor", "seccomp"};
+  const std::vector<std::string> order = {"device cgroup", "privileges", "landlock", "apparmor",
+                                          "seccomp"};
   auto steps = launch_steps();
   EXPECT_LE(steps.size(), order.size());
   long last = -1;

@@ -1,0 +1,89 @@
+#include "landlock/compute.h"
+
+#include <map>
+
+#include "policy/glob.h"
+
+namespace confine::landlock {
+namespace {
+
+// Where the literal part of `g` ends: at a wildcard, or at a variable that
+// confine-run does not substitute (e.g. @{multiarch}).
+size_t literal_end(const std::string& g) {
+  for (size_t i = 0; i < g.size(); ++i) {
+    if (g[i] == '*' || g[i] == '?' || g[i] == '[') return i;
+    if (g.compare(i, 2, "@{") == 0) {
+      bool known = false;
+      for (const auto& v : launch_variables())
+        if (g.compare(i, v.size(), v) == 0) {
+          known = true;
+          i += v.size() - 1;
+          break;
+        }
+      if (!known) return i;
+    }
+  }
+  return std::string::npos;
+}
+
+// AppArmor access letters -> our rights letters. A literal directory
+// ("/usr/ r") grants listing it (Landlock: listing beneath it).
+std::string rights_for(const std::string& access, bool dir_literal) {
+  const bool r = access.find('r') != std::string::npos;
+  const bool w = access.find_first_of("wa") != std::string::npos;
+  const bool x = access.find_first_of("mx") != std::string::npos;  // ix, px, ux, cx; m maps
+  if (dir_literal) return r ? "l" : "";  // "/dir/ r": list it, nothing beneath
+  std::string out;
+  if (r) out += 'r';
+  if (w) out += 'w';
+  if (x) out += 'x';
+  return out;
+}
+
+void add(std::map<std::string, std::string>& rules, const std::string& path,
+         const std::string& rights) {
+  std::string& have = rules[path];
+  std::string merged;
+  for (char c : std::string("lrwx"))
+    if (have.find(c) != std::string::npos || rights.find(c) != std::string::npos) merged += c;
+  have = merged;
+}
+
+}  // namespace
+
+std::vector<Rule> compute_rules(const policy::Policy& policy) {
+  std::vector<std::pair<std::string, std::string>> globs;
+  for (const auto& f : policy.allow.files) globs.emplace_back(f.path, f.access);
+  for (const auto& line : policy.apparmor_raw)
+    if (auto r = policy::simple_file_rule(line)) globs.push_back(*r);
+
+  std::map<std::string, std::string> rules;
+  for (const auto& [glob, access] : globs) {
+    bool complete = true;
+    for (const auto& g : policy::expand_braces(glob, 256, complete)) {
+      const size_t end = literal_end(g);
+      std::string path;
+      bool dir_literal = false;
+      if (end == std::string::npos) {
+        path = g;
+        dir_literal = path.ends_with("/");
+      } else {
+        path = g.substr(0, g.rfind('/', end) + 1);  // the directory before the wildcard
+      }
+      if (path.empty()) continue;
+      const std::string rights = rights_for(access, dir_literal);
+      if (!rights.empty()) add(rules, path, rights);
+    }
+    // More alternatives than we expand: grant the directory before the
+    // first brace instead (never less than the policy).
+    if (!complete) {
+      const std::string g = glob.substr(0, glob.rfind('/', glob.find('{')) + 1);
+      if (!g.empty()) add(rules, g, rights_for(access, false));
+    }
+  }
+  std::vector<Rule> out;
+  for (const auto& [path, rights] : rules) out.push_back(Rule{rights, path});
+  return out;
+}
+
+}  // namespace confine::landlock

@@ -1,0 +1,163 @@
+// The Landlock launch step (launch/steps.h: after privileges, before
+// AppArmor and seccomp).
+//
+// prepare(): decides whether the layer applies (config `landlock`:
+// if-available applies it only where AppArmor is not enabled; required
+// always), reads and validates the app's rules, substitutes this launch's
+// directories, opens each path and adds it to a new ruleset. apply():
+// sets no_new_privs where the kernel requires it (no CAP_SYS_ADMIN, as for
+// seccomp) and restricts this process, which the app inherits across
+// execve. No allocation in apply().
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <linux/openat2.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "apparmor/exec.h"
+#include "core/safe_io.h"
+#include "landlock/detect.h"
+#include "landlock/rules.h"
+#include "launch/steps.h"
+#include "seccomp/load.h"
+
+namespace confine::landlock {
+namespace {
+
+constexpr size_t kMaxFile = 64 * 1024;
+
+// Paths below the app's and the user's directories are opened without
+// following any symlink: O_PATH on a link would grant Landlock access to
+// whatever it points to. The user controls HOME, the user data dir and the
+// tmp dir; the app (as a service) its data dir; the package author the
+// install dir's contents. A path that is a symlink there is skipped (ELOOP):
+// the app loses that rule, it never gains the link's target. Absolute paths
+// come from the shipped templates and lie in root-owned system directories,
+// where links (/lib -> usr/lib) are the system's own and are followed.
+bool beneath_app_or_user_dir(const std::string& path) {
+  return path.starts_with("@{");
+}
+
+std::string substitute(std::string path, const launch::LaunchContext& ctx) {
+  const std::pair<const char*, const std::string*> vars[] = {
+      {"@{CONFINE_APP_PATH}", &ctx.paths.install_dir},
+      {"@{CONFINE_APP_DATA_PATH}", &ctx.paths.data_dir},
+      {"@{CONFINE_APP_USER_DATA_PATH}", &ctx.paths.user_data_dir},
+      {"@{CONFINE_APP_TMPDIR}", &ctx.paths.tmp_dir},
+      {"@{HOME}", &ctx.paths.home},
+  };
+  const std::string proc = "/proc";
+  for (size_t at = path.find("@{PROC}"); at != std::string::npos; at = path.find("@{PROC}"))
+    path.replace(at, 7, proc);
+  for (const auto& [name, value] : vars)
+    for (size_t at = path.find(name); at != std::string::npos; at = path.find(name, at))
+      path.replace(at, std::string(name).size(), *value);
+  return path;
+}
+
+int open_path(const std::string& path, bool no_symlinks) {
+  if (!no_symlinks) return ::open(path.c_str(), O_PATH | O_CLOEXEC);
+  open_how how{};
+  how.flags = O_PATH | O_CLOEXEC;
+  how.resolve = RESOLVE_NO_SYMLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
+}
+
+class LandlockStep final : public launch::LaunchStep {
+ public:
+  const char* name() const override { return "landlock"; }
+
+  Status prepare(launch::LaunchContext& ctx) override {
+    const bool required = ctx.config.landlock == LayerMode::Required;
+    if (!required) {
+      // Where AppArmor confines the filesystem it is the precise layer, and
+      // Landlock (which runs first) would hide its denials and log lines.
+      auto aa = apparmor::kernel_support();
+      if (aa && *aa == apparmor::KernelSupport::Enabled) return Status::Ok();
+    }
+    const int abi = landlock_abi();
+    if (abi == 0) {
+      if (required)
+        return Error::from_errno(ENOSYS,
+                                 "Landlock is required by the configuration but the kernel has "
+                                 "none");
+      ctx.skipped.push_back("landlock: not available in the kernel");
+      return Status::Ok();
+    }
+    if (!ctx.record.has_layer("landlock")) {
+      if (required)
+        return Error::from_errno(ENOENT, "no Landlock rules were installed for " +
+                                             ctx.record.id.str() +
+                                             " and the configuration requires Landlock");
+      ctx.skipped.push_back("landlock: no rules were installed for this app");
+      return Status::Ok();
+    }
+    // Through the launch's checked policy_dir fd (read_trusted's checks).
+    const std::string file = ctx.layout.landlock_rules(ctx.record.id);
+    auto text = ctx.read_artifact(file, kMaxFile);
+    if (!text) return text.error();
+    auto rules = parse(*text, file);
+    if (!rules) return rules.error();
+
+    const uint64_t handled = handled_for_abi(abi);
+    landlock_ruleset_attr attr{};
+    attr.handled_access_fs = handled;
+    ruleset_ =
+        UniqueFd(static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0)));
+    if (!ruleset_.valid()) return Error::from_errno(errno, "cannot create a Landlock ruleset");
+    int added = 0;
+    for (const auto& r : *rules) {
+      const std::string path = substitute(r.path, ctx);
+      UniqueFd fd(open_path(path, beneath_app_or_user_dir(r.path)));
+      if (!fd.valid()) {
+        // Nothing to grant on a path that is not there (or that a symlink
+        // in a user-controlled place would redirect): the app cannot reach
+        // it either.
+        if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == EACCES) continue;
+        return Error::from_errno(errno, "cannot open " + path);
+      }
+      struct stat st {};
+      if (::fstat(fd.get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + path);
+      landlock_path_beneath_attr beneath{};
+      beneath.allowed_access = access_bits(r.rights, S_ISDIR(st.st_mode), handled);
+      beneath.parent_fd = fd.get();
+      if (beneath.allowed_access == 0) continue;
+      if (::syscall(SYS_landlock_add_rule, ruleset_.get(), LANDLOCK_RULE_PATH_BENEATH, &beneath,
+                    0) != 0)
+        return Error::from_errno(errno, "cannot add a Landlock rule for " + path);
+      ++added;
+    }
+    force_no_new_privs_ = ctx.config.no_new_privs;
+    ctx.applied.push_back("landlock (ABI " + std::to_string(abi) + ", " + std::to_string(added) +
+                          " rules)");
+    return Status::Ok();
+  }
+
+  Status apply(launch::LaunchContext&) override {
+    if (!ruleset_.valid()) return Status::Ok();  // not applied, said in prepare()
+    // Asked now: the privileges step before us may have dropped
+    // CAP_SYS_ADMIN (it does for every app whose policy does not grant it).
+    if (seccomp::needs_no_new_privs(force_no_new_privs_) &&
+        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+      return Error::from_errno(errno, "cannot set no_new_privs");
+    if (::syscall(SYS_landlock_restrict_self, ruleset_.get(), 0) != 0)
+      return Error::from_errno(errno, "cannot restrict the launch with Landlock");
+    return Status::Ok();
+  }
+
+ private:
+  UniqueFd ruleset_;
+  bool force_no_new_privs_ = false;
+};
+
+}  // namespace
+}  // namespace confine::landlock
+
+// The factory launch/steps.cc calls (declared in launch/steps.h).
+std::unique_ptr<confine::launch::LaunchStep> confine::launch::make_landlock_step() {
+  return std::make_unique<landlock::LandlockStep>();
+}

@@ -1,0 +1,99 @@
+// The Landlock layer through the real binaries on this kernel (which has
+// Landlock and, on the development machines, no AppArmor): examples/hello
+// installed into a throw-away root and started with confine-run.
+#include <sys/stat.h>
+
+#include "apparmor/exec.h"
+#include "landlock/detect.h"
+#include "landlock/rules.h"
+#include "test_support.h"
+
+namespace confine::landlock {
+namespace {
+
+using confine::testing::build_path;
+using confine::testing::run;
+using confine::testing::source_path;
+using confine::testing::TempDir;
+using confine::testing::write_file;
+
+class LandlockLaunch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CONFINE_REQUIRE(testing::is_root(), "installs and launches as root");
+    CONFINE_REQUIRE(landlock_abi() > 0, "needs a kernel with Landlock");
+    auto aa = apparmor::kernel_support();
+    aa_enabled = aa && *aa == apparmor::KernelSupport::Enabled;
+    ::chmod(dir.path().c_str(), 0755);
+  }
+  void configure(const std::string& extra) {
+    config = dir / "config.json";
+    write_file(config, "{\"apps_dir\": \"" + dir / "apps" + "\", \"data_dir\": \"" + dir / "data" +
+                           "\", \"policy_dir\": \"" + dir / "policy" + "\", \"units_dir\": \"" +
+                           dir / "units" + "\", \"templates_dir\": \"" +
+                           source_path("policy-templates") + "\", \"flags_dir\": \"" +
+                           dir / "flags" + "\"" + extra + "}");
+    auto r = run({build_path("launcher/confine"), "--config", config, "install", "--origin",
+                  "example", source_path("examples/hello")});
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  testing::RunResult hello() {
+    return run({build_path("launcher/confine-run"), "--config", config, "--verbose",
+                "hello.example_hello"});
+  }
+  ~LandlockLaunch() override {
+    if (!config.empty())
+      run({build_path("launcher/confine"), "--config", config, "remove", "hello.example"});
+  }
+  TempDir dir;
+  std::string config;
+  bool aa_enabled = false;
+};
+
+TEST_F(LandlockLaunch, WithoutAppArmorTheFilesystemIsConfined) {
+  configure("");
+  if (aa_enabled) GTEST_SKIP() << "AppArmor confines the filesystem here (VM tests cover it)";
+  auto r = hello();
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("confine-run: applied: landlock (ABI "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("skipped: apparmor: not enabled in the kernel; Landlock confines the "
+                       "filesystem instead"),
+            std::string::npos)
+      << r.err;
+  // What hello tries (examples/hello/bin/hello): denied by Landlock now.
+  for (const char* line :
+       {"  read /etc/shadow: denied", "  write /etc/confine-hello-probe: denied",
+        "  write the install dir: denied", "  write TMPDIR: allowed", "  write HOME: allowed"})
+    EXPECT_NE(r.out.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << r.out;
+  struct stat st {};
+  EXPECT_NE(::stat("/etc/confine-hello-probe", &st), 0);
+}
+
+TEST_F(LandlockLaunch, RequiredAppliesAndAMissingRuleFileFailsClosed) {
+  configure(", \"landlock\": \"required\"");
+  auto r = hello();
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("confine-run: applied: landlock (ABI "), std::string::npos) << r.err;
+  ASSERT_EQ(::unlink((dir / "policy/landlock/hello.example_hello_1.0").c_str()), 0);
+  r = hello();
+  EXPECT_EQ(r.status, 125);
+  EXPECT_NE(r.err.find("landlock: "), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("hello: running"), std::string::npos) << "the app must not start";
+}
+
+TEST_F(LandlockLaunch, TamperedRuleFileIsRefused) {
+  configure(", \"landlock\": \"required\"");
+  const std::string file = dir / "policy/landlock/hello.example_hello_1.0";
+  write_file(file, "confine-landlock 1\nrwx /\n", 0666);  // writable by others: untrusted
+  auto r = hello();
+  EXPECT_EQ(r.status, 125) << r.err;
+  EXPECT_EQ(r.out.find("hello: running"), std::string::npos);
+  ::chmod(file.c_str(), 0644);
+  write_file(file, "confine-landlock 1\nrwq /\n");
+  r = hello();
+  EXPECT_EQ(r.status, 125);
+  EXPECT_NE(r.err.find("bad rights \"rwq\""), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace confine::landlock
