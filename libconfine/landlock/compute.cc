@@ -81,8 +81,23 @@ std::vector<Rule> compute_rules(const policy::Policy& policy) {
       if (!g.empty()) add(rules, g, rights_for(access, false));
     }
   }
+  // Every rule costs the launch an open and a landlock_add_rule: leave out
+  // those a directory rule above them already grants ("/usr/lib/gconv/"
+  // under "/usr/lib/"). AppArmor matches resolved paths too, so a symlink
+  // below the directory never needed the dropped rule.
   std::vector<Rule> out;
-  for (const auto& [path, rights] : rules) out.push_back(Rule{rights, path});
+  for (const auto& [path, rights] : rules) {
+    bool covered = false;
+    for (const auto& [dir, have] : rules) {
+      if (dir == path || !dir.ends_with("/") || !path.starts_with(dir)) continue;
+      bool all = true;
+      for (char c : rights)
+        all = all && (have.find(c) != std::string::npos ||
+                      (c == 'l' && have.find('r') != std::string::npos));
+      covered = covered || all;
+    }
+    if (!covered) out.push_back(Rule{rights, path});
+  }
   return out;
 }
 

@@ -95,5 +95,46 @@ TEST_F(LandlockLaunch, TamperedRuleFileIsRefused) {
   EXPECT_NE(r.err.find("bad rights \"rwq\""), std::string::npos) << r.err;
 }
 
+// An app of our own that reports what it could do: reads its install dir,
+// writes its data dir; the rest of the filesystem stays out of reach.
+TEST_F(LandlockLaunch, AppReadsItsInstallDirWritesItsDataDirAndNothingElse) {
+  configure(", \"landlock\": \"required\"");
+  write_file(dir / "pkg/meta/package.json",
+             "{\"name\": \"llprobe\", \"version\": \"1\", \"binaries\": [{\"name\": "
+             "\"p\", \"exec\": \"bin/p\"}]}\n");
+  write_file(
+      dir / "pkg/bin/p",
+      "#!/bin/sh\n"
+      "t() { if eval \"$2\" 2>/dev/null; then echo \"$1: ok\"; else echo \"$1: denied\"; fi; }\n"
+      "t 'read install' 'cat \"$CONFINE_APP_PATH/meta/package.json\" >/dev/null'\n"
+      "t 'write data' 'echo x >\"$CONFINE_APP_DATA_PATH/f\"'\n"
+      "t 'read data' 'cat \"$CONFINE_APP_DATA_PATH/f\" >/dev/null'\n"
+      "t 'write install' 'echo x >\"$CONFINE_APP_PATH/f\"'\n"
+      "t 'read shadow' 'cat /etc/shadow >/dev/null'\n"
+      "t 'write etc' 'echo x >/etc/confine-llprobe'\n"
+      "t 'list root' 'ls / >/dev/null'\n",
+      0755);
+  auto in = run({build_path("launcher/confine"), "--config", config, "install", "--origin",
+                 "example", dir / "pkg"});
+  ASSERT_EQ(in.status, 0) << in.err;
+  const std::string rules = dir / "policy/landlock/llprobe.example_p_1";
+  struct stat st {};
+  ASSERT_EQ(::stat(rules.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
+  EXPECT_EQ(st.st_mode & 022, 0u) << "root's, not writable by others";
+  auto r = run(
+      {build_path("launcher/confine-run"), "--config", config, "--verbose", "llprobe.example_p"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("applied: landlock (ABI "), std::string::npos) << r.err;
+  EXPECT_EQ(r.out,
+            "read install: ok\nwrite data: ok\nread data: ok\nwrite install: denied\n"
+            "read shadow: denied\nwrite etc: denied\nlist root: ok\n");
+  EXPECT_NE(::stat("/etc/confine-llprobe", &st), 0);
+  // confine remove takes the rules with it, like the other layers' files.
+  auto rm = run({build_path("launcher/confine"), "--config", config, "remove", "llprobe.example"});
+  ASSERT_EQ(rm.status, 0) << rm.err;
+  EXPECT_NE(::stat(rules.c_str(), &st), 0);
+}
+
 }  // namespace
 }  // namespace confine::landlock
