@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
+#include <vector>
 
 #include "apparmor/exec.h"
 #include "core/safe_io.h"
@@ -29,41 +31,62 @@ namespace {
 
 constexpr size_t kMaxFile = 64 * 1024;
 
-// Paths below the app's and the user's directories are opened without
-// following any symlink: O_PATH on a link would grant Landlock access to
-// whatever it points to. The user controls HOME, the user data dir and the
-// tmp dir; the app (as a service) its data dir; the package author the
-// install dir's contents. A path that is a symlink there is skipped (ELOOP):
-// the app loses that rule, it never gains the link's target. Absolute paths
-// come from the shipped templates and lie in root-owned system directories,
-// where links (/lib -> usr/lib) are the system's own and are followed.
-bool beneath_app_or_user_dir(const std::string& path) {
-  return path.starts_with("@{");
-}
+// Where a rule's path starts, and how it is opened. A variable's trusted
+// base (the user's home as the password database says, the configured
+// tmp_dir, the install and data dirs `confine install` made, /proc) is
+// opened following symlinks, like the launcher opens it when it creates the
+// app's dirs (launch/app_dirs.h); everything below it, which the user, the
+// app or the package author controls, is opened with RESOLVE_NO_SYMLINKS:
+// O_PATH on a planted link would grant Landlock access to whatever it
+// points to. Such a rule is skipped instead (ELOOP): the app loses it, it
+// never gains the link's target. Absolute paths come from the shipped
+// templates and lie in root-owned system directories, where links
+// (/lib -> usr/lib) are the system's own and are followed.
+struct Variable {
+  const char* name;
+  std::string base;   // opened following symlinks
+  std::string below;  // the rest of the variable's value, from the base
+  UniqueFd fd = {};   // the base, opened once per launch on first use
+};
 
-std::string substitute(std::string path, const launch::LaunchContext& ctx) {
-  const std::pair<const char*, const std::string*> vars[] = {
-      {"@{CONFINE_APP_PATH}", &ctx.paths.install_dir},
-      {"@{CONFINE_APP_DATA_PATH}", &ctx.paths.data_dir},
-      {"@{CONFINE_APP_USER_DATA_PATH}", &ctx.paths.user_data_dir},
-      {"@{CONFINE_APP_TMPDIR}", &ctx.paths.tmp_dir},
-      {"@{HOME}", &ctx.paths.home},
+std::vector<Variable> variables(const launch::LaunchContext& ctx) {
+  const auto& p = ctx.paths;
+  auto below = [](const std::string& value, const std::string& base) {
+    return value.starts_with(base) ? value.substr(base.size()) : std::string("\n");  // refused
   };
-  const std::string proc = "/proc";
-  for (size_t at = path.find("@{PROC}"); at != std::string::npos; at = path.find("@{PROC}"))
-    path.replace(at, 7, proc);
-  for (const auto& [name, value] : vars)
-    for (size_t at = path.find(name); at != std::string::npos; at = path.find(name, at))
-      path.replace(at, std::string(name).size(), *value);
-  return path;
+  std::vector<Variable> v;  // push_back: an initializer list would copy the fds
+  v.push_back({"@{CONFINE_APP_PATH}", p.install_dir, ""});
+  v.push_back({"@{CONFINE_APP_DATA_PATH}", p.data_dir, ""});
+  v.push_back({"@{CONFINE_APP_USER_DATA_PATH}", p.home, below(p.user_data_dir, p.home)});
+  v.push_back({"@{CONFINE_APP_TMPDIR}", ctx.config.tmp_dir, below(p.tmp_dir, ctx.config.tmp_dir)});
+  v.push_back({"@{HOME}", p.home, ""});
+  v.push_back({"@{PROC}", "/proc", ""});
+  return v;
 }
 
-int open_path(const std::string& path, bool no_symlinks) {
-  if (!no_symlinks) return ::open(path.c_str(), O_PATH | O_CLOEXEC);
-  open_how how{};
-  how.flags = O_PATH | O_CLOEXEC;
-  how.resolve = RESOLVE_NO_SYMLINKS;
-  return static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
+// The path for messages, and an O_PATH fd on it (-1 with errno).
+int open_rule_path(const std::string& rule, std::vector<Variable>& vars, std::string& shown) {
+  shown = rule;
+  if (rule.starts_with("/")) return ::open(rule.c_str(), O_PATH | O_CLOEXEC);
+  for (auto& v : vars) {
+    if (!rule.starts_with(v.name)) continue;
+    std::string rest = v.below + rule.substr(std::string(v.name).size());
+    shown = v.base + rest;
+    if (rest.find('\n') != std::string::npos) {
+      errno = EINVAL;  // a value outside its base: never guessed at
+      return -1;
+    }
+    while (rest.starts_with("/")) rest.erase(0, 1);
+    if (!v.fd.valid()) v.fd = UniqueFd(::open(v.base.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!v.fd.valid()) return -1;
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH;
+    return static_cast<int>(
+        ::syscall(SYS_openat2, v.fd.get(), rest.empty() ? "." : rest.c_str(), &how, sizeof how));
+  }
+  errno = EINVAL;  // parse() admits no other start
+  return -1;
 }
 
 class LandlockStep final : public launch::LaunchStep {
@@ -109,14 +132,18 @@ class LandlockStep final : public launch::LaunchStep {
         UniqueFd(static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0)));
     if (!ruleset_.valid()) return Error::from_errno(errno, "cannot create a Landlock ruleset");
     int added = 0;
+    std::vector<Variable> vars = variables(ctx);
+    std::string path;
     for (const auto& r : *rules) {
-      const std::string path = substitute(r.path, ctx);
-      UniqueFd fd(open_path(path, beneath_app_or_user_dir(r.path)));
+      UniqueFd fd(open_rule_path(r.path, vars, path));
       if (!fd.valid()) {
         // Nothing to grant on a path that is not there (or that a symlink
         // in a user-controlled place would redirect): the app cannot reach
         // it either.
-        if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == EACCES) continue;
+        // EXDEV: RESOLVE_BENEATH met a ".." out of the base.
+        if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == EACCES ||
+            errno == EXDEV)
+          continue;
         return Error::from_errno(errno, "cannot open " + path);
       }
       // No fstat: AppArmor names a directory with a trailing '/' (a rule

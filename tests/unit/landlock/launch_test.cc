@@ -95,6 +95,27 @@ TEST_F(LandlockLaunch, TamperedRuleFileIsRefused) {
   EXPECT_NE(r.err.find("bad rights \"rwq\""), std::string::npos) << r.err;
 }
 
+// A symlink below an app or user dir (here the data dir, which a service
+// app can write) must not extend the rules to its target: the rule naming
+// it is skipped, and /etc stays out of reach.
+TEST_F(LandlockLaunch, ALinkBelowAnAppDirGrantsNothing) {
+  configure(", \"landlock\": \"required\"");
+  const std::string file = dir / "policy/landlock/hello.example_hello_1.0";
+  auto before = hello();
+  ASSERT_EQ(before.status, 0) << before.err;
+  const std::string data = dir / "data/hello.example/1.0";
+  ASSERT_EQ(::symlink("/etc", (data + "/link").c_str()), 0);
+  write_file(file, testing::read_file(file) + "rw @{CONFINE_APP_DATA_PATH}/link/\n");
+  auto r = hello();
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("  write /etc/confine-hello-probe: denied\n"), std::string::npos) << r.out;
+  auto count = [](const std::string& err) {
+    size_t at = err.find("applied: landlock (ABI ");
+    return at == std::string::npos ? std::string("?") : err.substr(at, err.find(')', at) - at);
+  };
+  EXPECT_EQ(count(r.err), count(before.err)) << "the link's rule was skipped";
+}
+
 // An app of our own that reports what it could do: reads its install dir,
 // writes its data dir; the rest of the filesystem stays out of reach.
 TEST_F(LandlockLaunch, AppReadsItsInstallDirWritesItsDataDirAndNothingElse) {
