@@ -279,7 +279,15 @@ InstallResult install_package(const Config& config, const std::string& package_d
   if (!staging.empty()) remove_tree(staging);
   remove_leftovers(pkg_dir);
 
-  // 5. The previous version goes.
+  // 5. Services start or restart, then the previous version goes: its
+  // processes are stopped before its policy is unloaded.
+  for (const auto& step : steps) {
+    try {
+      step->activate(ctx, result.warnings);
+    } catch (const std::exception& e) {
+      result.warnings.push_back(std::string(step->name()) + ": " + e.what());
+    }
+  }
   remove_quietly(config, layout, steps, ctx.stale, result.warnings);
   result.removed = ctx.stale;
   if (previous && *previous != version) {

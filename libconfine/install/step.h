@@ -54,7 +54,15 @@ class InstallStep {
   // Puts artifacts in place / loads them. Failure after a partial commit must
   // leave the previous artifacts usable.
   virtual void commit(InstallContext& ctx) = 0;
-  // Undoes prepare() (removes staged files).
+  // Once the whole install is live (every commit done, `current` switched)
+  // and before the previous version's artifacts are removed: starts what
+  // the new artifacts describe (services). Failures are reported as
+  // warnings, the install stays. Not called by regenerate_policy.
+  virtual void activate(InstallContext&, std::vector<std::string>& /*warnings*/) {}
+  // Undoes prepare() (removes staged files). Called on every started step
+  // when the install fails, also after its commit(): a step whose commit
+  // overwrote what the previous version still needs (the units step: one
+  // unit name for every version) puts it back here.
   virtual void abort(InstallContext& ctx) noexcept = 0;
   // Removes every artifact of `ids` (confine remove).
   virtual void remove(const Config& config, const Layout& layout,

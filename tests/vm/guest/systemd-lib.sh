@@ -2,7 +2,7 @@
 # which run-systemd installed in the image before its first boot.
 . /usr/share/confine-vm/lib.sh
 SVC_APP=svctest.example_serve_1.0
-SVC_UNIT=confine-$SVC_APP.service
+SVC_UNIT=confine-svctest.example_serve.service
 SVC_PKG=/usr/share/confine-vm/pkg/svctest
 
 # svc_wait_report: the service's main PID in $pid and the report of that
@@ -22,11 +22,12 @@ svc_wait_report() {
   printf '%s\n' "$out" | sed 's/^/  | /'
 }
 
-# svc_processes: PIDs of processes under the app's profile.
+# svc_processes [APP_ID]: PIDs of processes under the profile of APP_ID
+# (default $SVC_APP).
 svc_processes() {
   for _f in /proc/[0-9]*/attr/current; do
     case $(cat "$_f" 2>/dev/null) in
-      "$SVC_APP "*) _p=${_f#/proc/}; echo "${_p%%/*}" ;;
+      "${1:-$SVC_APP} "*) _p=${_f#/proc/}; echo "${_p%%/*}" ;;
     esac
   done
 }

@@ -9,6 +9,8 @@ check_eq "confine-apparmor.service ran at boot" \
   "success active"
 check_line "the app's profile is loaded" "$(cat /sys/kernel/security/apparmor/profiles)" \
   "$SVC_APP (enforce)"
+check_eq "confine install in the image enabled $SVC_UNIT" "$(systemctl is-enabled "$SVC_UNIT")" \
+  enabled
 check_eq "$SVC_UNIT started at boot" "$(systemctl is-active "$SVC_UNIT")" active
 # Started after its profile was loaded: a start before would have failed
 # (exit 125) and been restarted.
