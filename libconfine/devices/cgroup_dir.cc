@@ -189,27 +189,7 @@ int reap_dead_launches(int dir) {
 }
 
 int reap_app_cgroups(int app_dir, const char* current_set) {
-  int removed = reap_dead_launches(app_dir);
-  alignas(8) char buf[4096];
-  UniqueFd list(::openat(app_dir, ".", kDirFlags));
-  if (!list.valid()) return removed;
-  for (;;) {
-    long n = ::syscall(SYS_getdents64, list.get(), buf, sizeof buf);
-    if (n <= 0) return removed;
-    for (long off = 0; off < n;) {
-      auto* d = reinterpret_cast<struct dirent64*>(buf + off);
-      off += d->d_reclen;
-      if (d->d_type != DT_DIR || std::strncmp(d->d_name, "r-", 2) != 0) continue;
-      UniqueFd set(::openat(app_dir, d->d_name, kDirFlags));
-      if (!set.valid()) continue;
-      removed += reap_dead_launches(set.get());
-      // A rule set of earlier rules: gone once its last launch is. (EBUSY
-      // while launch cgroups remain; a launcher that just chose it retries.)
-      if (std::strcmp(d->d_name, current_set) != 0 &&
-          ::unlinkat(app_dir, d->d_name, AT_REMOVEDIR) == 0)
-        ++removed;
-    }
-  }
+  return reap_dead_launches(app_dir) + prune_rule_sets(app_dir, current_set);
 }
 
 int prune_rule_sets(int app_dir, const char* current_set) {

@@ -71,8 +71,7 @@ Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_ne
 // exists (rmdir fails harmlessly on one that still holds a process). Returns
 // how many were removed. Best effort, no allocation.
 int reap_dead_launches(int dir);
-// The same in `app_dir` and in each rule set "r-*" in it, then removes the
-// rule sets other than `current_set` ("" = none) that are left empty.
+// The same in `app_dir`, then prune_rule_sets(app_dir, current_set).
 int reap_app_cgroups(int app_dir, const char* current_set);
 
 // v2: removes the rule sets "r-*" in `app_dir` other than `current_set`
