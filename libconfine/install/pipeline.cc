@@ -114,6 +114,23 @@ bool contains(const std::vector<AppId>& ids, const AppId& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
+// One AppPlan per app of `meta`, its policy resolved against the package
+// files in `root`.
+std::vector<AppPlan> plan_apps(const Config& config, const PackageMeta& meta,
+                               const std::string& root) {
+  std::vector<AppPlan> apps;
+  for (const AppEntry* a : meta.apps()) {
+    policy::ResolvedApp r = policy::resolve_app(config, meta, *a, root);
+    apps.push_back(AppPlan{meta.app_id(*a),
+                           a,
+                           std::move(r.policy),
+                           std::move(r.raw_apparmor),
+                           std::move(r.raw_seccomp),
+                           {}});
+  }
+  return apps;
+}
+
 // Calls remove(ids) on each step, collecting failures instead of stopping:
 // used once the new version is committed, when nothing is rolled back any more.
 void remove_quietly(const Config& config, const Layout& layout, const Steps& steps,
@@ -218,17 +235,8 @@ InstallResult install_package(const Config& config, const std::string& package_d
   }
 
   // 4. Policy for every app, then prepare / move / commit / switch.
-  InstallContext ctx{config, layout, meta, install_dir, {}, {}};
-  for (const AppEntry* a : meta.apps()) {
-    policy::ResolvedApp r = policy::resolve_app(config, meta, *a, root);
-    ctx.apps.push_back(AppPlan{meta.app_id(*a),
-                               a,
-                               std::move(r.policy),
-                               std::move(r.raw_apparmor),
-                               std::move(r.raw_seccomp),
-                               {}});
-    result.apps.push_back(ctx.apps.back().id);
-  }
+  InstallContext ctx{config, layout, meta, install_dir, plan_apps(config, meta, root), {}};
+  for (const auto& a : ctx.apps) result.apps.push_back(a.id);
   const std::vector<AppId> recorded = recorded_apps(layout, key);
   bool ids_are_new = true;
   for (const auto& id : recorded) {
@@ -383,17 +391,7 @@ std::vector<AppId> regenerate_policy(const Config& config, const PackageKey& key
   const std::string root = layout.install_dir(key, *version);
   // Read again (not kept from the install): the same files, checked again.
   auto plan = [&](const PackageMeta& meta) {
-    InstallContext ctx{config, layout, meta, root, {}, {}};
-    for (const AppEntry* a : meta.apps()) {
-      policy::ResolvedApp r = policy::resolve_app(config, meta, *a, root);
-      ctx.apps.push_back(AppPlan{meta.app_id(*a),
-                                 a,
-                                 std::move(r.policy),
-                                 std::move(r.raw_apparmor),
-                                 std::move(r.raw_seccomp),
-                                 {}});
-    }
-    return ctx;
+    return InstallContext{config, layout, meta, root, plan_apps(config, meta, root), {}};
   };
   std::vector<AppId> ids;
   bool committed_any = false;
