@@ -1,8 +1,6 @@
 #include "diagnose/check.h"
 
-#include <linux/landlock.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -12,6 +10,7 @@
 #include "apparmor/exec.h"
 #include "apparmor/parser.h"
 #include "devices/detect.h"
+#include "landlock/detect.h"
 #include "seccomp/load.h"
 
 namespace confine::diagnose {
@@ -20,13 +19,6 @@ namespace {
 bool exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
-}
-
-int probe_landlock_abi() {
-  // The version query needs no ruleset: ENOSYS (not built) and EOPNOTSUPP
-  // (built, not enabled at boot) both mean "not available".
-  long abi = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
-  return abi > 0 ? static_cast<int>(abi) : 0;
 }
 
 std::string self_dir() {
@@ -83,7 +75,7 @@ SystemFacts gather_facts() {
       f.devices_v1_also = facts->mounts.v1_devices;
   }
 
-  f.landlock_abi = probe_landlock_abi();
+  f.landlock_abi = landlock::landlock_abi();
 
   const std::string dir = self_dir();
   f.launcher = dir.empty() ? "confine-run" : dir + "/confine-run";
@@ -144,11 +136,24 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
   if (!have_devices && c.devices == LayerMode::Required)
     r.missing_required.push_back("device cgroup (" + f.devices_problem + ")");
 
-  // Landlock
+  // Landlock: if-available applies it only where AppArmor is not enabled
+  // (landlock/launch_step.cc).
+  const bool have_landlock = f.landlock_abi > 0;
+  std::string landlock_note = "[config: required]";
+  if (c.landlock != LayerMode::Required) {
+    if (f.apparmor)
+      landlock_note = "[config: if-available: not applied, AppArmor confines files]";
+    else if (have_landlock)
+      landlock_note = "[config: if-available: applied, AppArmor is not enabled]";
+    else
+      landlock_note = "[config: if-available: apps run without filesystem confinement]";
+  }
   line("landlock",
-       f.landlock_abi > 0 ? "available (ABI " + std::to_string(f.landlock_abi) + ")"
-                          : "not available in the kernel",
-       "");
+       have_landlock ? "available (ABI " + std::to_string(f.landlock_abi) + ")"
+                     : "not available in the kernel",
+       landlock_note);
+  if (!have_landlock && c.landlock == LayerMode::Required)
+    r.missing_required.push_back("landlock (not available in the kernel)");
 
   // The launcher itself.
   if (!f.launcher_exists)

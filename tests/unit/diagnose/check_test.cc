@@ -64,6 +64,24 @@ TEST(Check, MissingAppArmorFailsOnlyWhenRequired) {
       "confine-run would refuse to start apps: apparmor (not enabled in the kernel) is required"));
 }
 
+TEST(Check, LandlockStandsInForAppArmorOnlyWhereAppArmorIsOff) {
+  SystemFacts f = everything();
+  Config c;  // landlock: if-available
+  EXPECT_TRUE(has_line_with(evaluate(f, c), "if-available: not applied, AppArmor confines files"));
+  f.apparmor = false;
+  f.apparmor_problem = "not enabled in the kernel";
+  EXPECT_TRUE(has_line_with(evaluate(f, c), "if-available: applied, AppArmor is not enabled"));
+  f.landlock_abi = 0;
+  CheckReport r = evaluate(f, c);
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(has_line_with(r, "not available in the kernel"));
+  EXPECT_TRUE(has_line_with(r, "if-available: apps run without filesystem confinement"));
+  c.landlock = LayerMode::Required;
+  r = evaluate(f, c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(has_line_with(r, "landlock (not available in the kernel) is required"));
+}
+
 TEST(Check, AnUnexpectedAppArmorAnswerFailsWhateverTheConfig) {
   // confine-run fails closed on it (apparmor/exec.h), so check must too.
   SystemFacts f = everything();
