@@ -11,4 +11,6 @@ check_contains "check: apparmor enabled" "$out" "apparmor  enabled"
 check_contains "check: stacking and namespaces" "$out" "stacking: yes; policy namespaces: yes"
 check_contains "check: seccomp available" "$out" "seccomp   available"
 check_contains "check: verdict" "$out" "confine-run can start apps on this system"
+check_contains "check: Landlock is left to AppArmor" "$out" \
+  "if-available: not applied, AppArmor confines files"
 write_config

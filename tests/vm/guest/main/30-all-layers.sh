@@ -33,3 +33,12 @@ check_line "app still writes its data dir" "$out" 'write=$CONFINE_APP_DATA_PATH/
 check_line "app still under its profile" "$out" "read=/proc/self/attr/current ok $VMTEST_APP (enforce)"
 check_line "allowed device /dev/null opens" "$out" "open=/dev/null ok"
 check_eq "data file written" "$(cat "$VMTEST_DATA/all-layers" 2>&1)" probe
+
+# With AppArmor on, `landlock: if-available` leaves the files to AppArmor
+# (Landlock would deny first and hide AppArmor's log lines).
+run_app --verbose vmtest.example_probe status=Seccomp
+case $out in
+  *"applied: landlock"*) fail "Landlock applied although AppArmor confines the files" ;;
+  *"applied: apparmor"*) pass "only AppArmor confines the files" ;;
+  *) fail "confine-run --verbose names no AppArmor layer" ;;
+esac
