@@ -43,7 +43,11 @@ int run_install(const Invocation& inv) {
   else if (r.files_unchanged)
     std::cout << " (already installed; policy regenerated)";
   std::cout << "\n";
-  for (const auto& id : r.apps) std::cout << "  " << id.str() << "\n";
+  for (size_t i = 0; i < r.apps.size(); ++i) {
+    std::cout << "  " << r.apps[i].str();
+    if (!r.units[i].empty()) std::cout << " (service " << r.units[i] << ")";
+    std::cout << "\n";
+  }
   for (const auto& id : r.removed) std::cout << "  removed " << id.str() << "\n";
   return 0;
 }

@@ -16,6 +16,7 @@
 #include "core/safe_io.h"
 #include "install/installed.h"
 #include "install/package_tree.h"
+#include "install/units_step.h"
 #include "policy/resolve.h"
 
 namespace confine::install {
@@ -174,7 +175,7 @@ InstallResult install_package(const Config& config, const std::string& package_d
   const Layout layout(config);
   const PackageKey key = first.key();
   const std::string& version = first.version;
-  InstallResult result{key, version, {}, "", false, {}, {}};
+  InstallResult result{key, version, {}, {}, "", false, {}, {}};
 
   // apps_dir itself is undone last, after the lock is released.
   Undo undo_apps_dir;
@@ -236,7 +237,10 @@ InstallResult install_package(const Config& config, const std::string& package_d
 
   // 4. Policy for every app, then prepare / move / commit / switch.
   InstallContext ctx{config, layout, meta, install_dir, plan_apps(config, meta, root), {}};
-  for (const auto& a : ctx.apps) result.apps.push_back(a.id);
+  for (const auto& a : ctx.apps) {
+    result.apps.push_back(a.id);
+    result.units.push_back(a.entry->kind == AppEntry::Kind::Service ? unit_name(a.id) : "");
+  }
   const std::vector<AppId> recorded = recorded_apps(layout, key);
   bool ids_are_new = true;
   for (const auto& id : recorded) {

@@ -20,6 +20,7 @@ struct InstallResult {
   PackageKey key;
   std::string version;
   std::vector<AppId> apps;
+  std::vector<std::string> units;  // per app: its systemd unit's name, "" for binaries
   std::string previous_version;  // the version `current` pointed to before ("" = none)
   bool files_unchanged = false;  // this version's files were already installed
   std::vector<AppId> removed;    // APP_IDs of the previous version that went away

@@ -33,7 +33,8 @@ TEST_F(CliTest, InstallListRemove) {
   auto r = confine({"install", "--origin", "example", hello_});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out,
-            "installed hello.example 1.0\n  hello.example_daemon_1.0\n  hello.example_hello_1.0\n");
+            "installed hello.example 1.0\n  hello.example_daemon_1.0 (service "
+            "confine-hello.example_daemon.service)\n  hello.example_hello_1.0\n");
 
   r = confine({"list"});
   EXPECT_EQ(r.status, 0) << r.err;
