@@ -1,13 +1,12 @@
 #include "install/units_step.h"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
-#include <sstream>
 
 #include "core/error.h"
 #include "core/safe_io.h"
@@ -98,12 +97,16 @@ std::string unit_text(const InstallContext& ctx, const AppPlan& app) {
          kWantedBy + "\n";
 }
 
-std::optional<std::string> read_small_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+// A unit file in units_dir (root's), or nullopt when there is none.
+std::optional<std::string> read_unit(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return std::nullopt;
+    throw ConfineError("cannot open " + path, errno);
+  }
+  auto text = read_fd(fd.get(), 1 << 20);
+  if (!text) throw ConfineError(text.error().context(path).describe());
+  return std::move(text).value();
 }
 
 // The link `systemctl enable` makes for WantedBy=multi-user.target.
@@ -125,7 +128,7 @@ class UnitsStep final : public InstallStep {
       u.name = unit_name(app.id);
       u.path = ctx.config.units_dir + "/" + u.name;
       u.text = unit_text(ctx, app);
-      u.previous = read_small_file(u.path);
+      u.previous = read_unit(u.path);
       units_.push_back(std::move(u));
     }
   }
@@ -185,7 +188,7 @@ class UnitsStep final : public InstallStep {
     for (const auto& id : ids) {
       const std::string name = unit_name(id);
       const std::string path = config.units_dir + "/" + name;
-      auto text = read_small_file(path);
+      auto text = read_unit(path);
       if (!text || unit_app_id(*text) != id.str()) continue;  // gone, or a newer version's
       if (systemd) systemctl({"disable", "--now", "--quiet", name});  // not loaded: fine
       unlink_quietly(wants_link(config.units_dir, name));
