@@ -24,8 +24,9 @@ struct InstallResult {
   std::string previous_version;  // the version `current` pointed to before ("" = none)
   bool files_unchanged = false;  // this version's files were already installed
   std::vector<AppId> removed;    // APP_IDs of the previous version that went away
-  // Clean-up of the previous version that failed after the new version was
-  // committed (the install itself succeeded); printed as warnings.
+  // What failed after the new version was committed (the install itself
+  // succeeded): a service that did not start, clean-up of the previous
+  // version; printed as warnings.
   std::vector<std::string> warnings;
 };
 
@@ -44,7 +45,8 @@ struct InstallResult {
 //     abort(), and remove() of the new APP_IDs on the steps that committed
 //     when those APP_IDs did not exist before) and leaves the previous
 //     install as it was;
-//  5. then the previous version's APP_IDs are removed from every step
+//  5. then every step's activate() starts or restarts services, and only
+//     after that the previous version's APP_IDs are removed from every step
 //     (InstallContext::stale) and its files and data dir deleted.
 // Installs and removals are serialized by an flock on apps_dir.
 InstallResult install_package(const Config& config, const std::string& package_dir,
