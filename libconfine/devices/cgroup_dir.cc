@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <signal.h>
+#include <sys/fsuid.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -31,29 +32,6 @@ bool root_only_cgroup(int dirfd) {
   if (::fstatat(dirfd, "cgroup.procs", &st, AT_SYMLINK_NOFOLLOW) != 0 || !root_only(st))
     return false;
   return true;
-}
-
-// Hands a directory the caller just created (and the files the kernel put
-// in it, owned by the creator's fsuid) to root. A subdirectory can only have
-// been made by the caller in the moment before: refuse the cgroup then.
-Status give_to_root(int dirfd) {
-  if (::fchown(dirfd, 0, 0) != 0) return Error::from_errno(errno, "cannot hand the cgroup to root");
-  alignas(8) char buf[4096];
-  for (;;) {
-    long n = ::syscall(SYS_getdents64, dirfd, buf, sizeof buf);
-    if (n < 0) return Error::from_errno(errno, "cannot list the new cgroup");
-    if (n == 0) break;
-    for (long off = 0; off < n;) {
-      auto* d = reinterpret_cast<struct dirent64*>(buf + off);
-      off += d->d_reclen;
-      if (std::strcmp(d->d_name, ".") == 0 || std::strcmp(d->d_name, "..") == 0) continue;
-      if (d->d_type == DT_DIR)
-        return Error::from_errno(EPERM, "a cgroup appeared inside the new launch cgroup");
-      if (::fchownat(dirfd, d->d_name, 0, 0, AT_SYMLINK_NOFOLLOW) != 0)
-        return Error::from_errno(errno, "cannot hand the cgroup's files to root");
-    }
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -126,6 +104,24 @@ Result<CgroupBase> open_cgroup_base(const Detection& d) {
   return base;
 }
 
+Status use_root_fs_ids() {
+  // setfsuid/setfsgid answer with the previous id whether or not they
+  // changed it: read the result back with an invalid id (-1 changes nothing).
+  ::setfsgid(0);
+  ::setfsuid(0);
+  if (::setfsuid(static_cast<uid_t>(-1)) == 0 && ::setfsgid(static_cast<gid_t>(-1)) == 0)
+    return Status::Ok();
+  restore_fs_ids();
+  return Error::from_errno(EPERM,
+                           "cannot act with file-system uid and gid 0 for the cgroup work "
+                           "(confine-run needs cap_setuid and cap_setgid: run confine-setcap)");
+}
+
+void restore_fs_ids() {
+  ::setfsuid(::geteuid());
+  ::setfsgid(::getegid());
+}
+
 Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_new,
                                    const Syscalls& sys, bool* made) {
   if (made) *made = false;
@@ -143,19 +139,20 @@ Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_ne
     if (!created && (errno != EEXIST || must_be_new))
       return Error::from_errno(errno, "cannot create cgroup directory");
     fd = UniqueFd(::openat(parent, name, kDirFlags));
-    if (!fd.valid()) return Error::from_errno(errno, "cannot open cgroup directory");
+    if (!fd.valid()) {
+      const int e = errno;
+      // Nothing of a failed launch stays behind (it is root's, but empty
+      // and unconfigured).
+      if (created) ::unlinkat(parent, name, AT_REMOVEDIR);
+      return Error::from_errno(e, "cannot open cgroup directory");
+    }
   }
   if (made) *made = created;
-  if (created) {
-    if (::geteuid() != 0)
-      if (auto s = give_to_root(fd.get()); !s) return s.error();
-  } else {
-    struct stat st;
-    if (::fstat(fd.get(), &st) != 0)
-      return Error::from_errno(errno, "cannot stat cgroup directory");
-    if (!root_only(st))
-      return Error::from_errno(EPERM,
-                               "cgroup directory is not owned by root or writable by others");
+  // Made by us with file-system ids 0 (use_root_fs_ids), or found: either
+  // way it must be root's alone, the directory and its cgroup.procs.
+  if (!root_only_cgroup(fd.get())) {
+    if (created) ::unlinkat(parent, name, AT_REMOVEDIR);
+    return Error::from_errno(EPERM, "cgroup directory is not owned by root or writable by others");
   }
   return fd;
 }

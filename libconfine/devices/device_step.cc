@@ -88,12 +88,13 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     }
     if (ctx.raised_by_file_caps) {
       // The minimum measured on 6.x kernels (see packaging/confine-setcap):
-      // cgroupfs writes in root's directories need dac_override, handing new
-      // cgroups to root needs chown; v1 devices.allow/deny need sys_admin;
-      // loading a CGROUP_DEVICE program needs bpf plus net_admin (6.18
-      // counts it among the networking program types).
+      // file-system ids 0 need setuid and setgid (the step then owns what it
+      // creates and may write root's cgroup files, see use_root_fs_ids); v1
+      // devices.allow/deny need sys_admin; loading a CGROUP_DEVICE program
+      // needs bpf plus net_admin (6.18 counts it among the networking
+      // program types).
       using launch::cap_bit;
-      raise_ = cap_bit(CAP_DAC_OVERRIDE) | cap_bit(CAP_CHOWN) |
+      raise_ = cap_bit(CAP_SETUID) | cap_bit(CAP_SETGID) |
                (backend_ == Backend::V2 ? cap_bit(CAP_BPF) | cap_bit(CAP_NET_ADMIN)
                                         : cap_bit(CAP_SYS_ADMIN));
     }
@@ -107,7 +108,11 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     if (backend_ == Backend::None) return Status::Ok();  // skipped, reported in prepare()
     if (raise_)
       if (auto s = launch::raise_effective(raise_); !s) return s;
-    Status result = create_and_join();
+    Status result = use_root_fs_ids();
+    if (result) {
+      result = create_and_join();
+      restore_fs_ids();
+    }
     // Lower whatever happened: nothing after this step needs them, and the
     // privileges step drops them for good.
     if (raise_)
@@ -173,11 +178,14 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     auto dir = ensure_cgroup_dir(app, name.c_str(), true, sys);
     if (!dir) return dir.error().context(where_ + name);
     int not_granted = 0;
-    if (auto s = configure_v1(dir->get(), allow_lines_, sys, not_granted); !s)
-      return s.context(where_ + name);
+    Status s = configure_v1(dir->get(), allow_lines_, sys, not_granted);
+    if (s) s = join_cgroup(dir->get(), sys);
+    if (s) return s;
+    // A launch cgroup whose rules are not all in place must not outlive
+    // the failed launch: nobody may join it later.
+    ::unlinkat(app, name.c_str(), AT_REMOVEDIR);
     // (No context string unless it failed: apply() allocates only on errors.)
-    if (auto s = join_cgroup(dir->get(), sys); !s) return s.context(where_ + name);
-    return Status::Ok();
+    return s.context(where_ + name);
   }
 
   // Joins the rule set's cgroup <app>/r-<hash>, creating it and attaching
@@ -198,9 +206,13 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     }
     if (attached == 0) {
       auto prog = load_device_program(program_, sys);
-      if (!prog) return prog.error().context(where_);
-      if (auto s = attach_device_program(set->get(), prog->get(), sys); !s)
+      Status s = prog ? attach_device_program(set->get(), prog->get(), sys) : prog.error();
+      if (!s) {
+        // A set we made and could not equip goes again (rmdir fails with
+        // EBUSY if a concurrent launch joined it after attaching its own).
+        if (created) ::unlinkat(app, set_.c_str(), AT_REMOVEDIR);
         return s.context(where_);
+      }
     }
     // (No context string unless it failed: apply() allocates only on errors.)
     if (auto s = join_cgroup(set->get(), sys); !s) return s.context(where_);

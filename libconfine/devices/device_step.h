@@ -12,9 +12,12 @@
 //   empty and no longer current. v1: removes the app's dead launch cgroups,
 //   creates <base>/confine/<APP_ID>/<pid>-<random>, applies the rules
 //   (devices.deny "a" + devices.allow) and joins it. The app inherits the
-//   cgroup at exec (cgroup_dir.h). When raised by file
-//   capabilities it makes cap_dac_override, cap_chown and cap_sys_admin (v1)
-//   or cap_bpf + cap_net_admin (v2) effective for exactly this and lowers them after.
+//   cgroup at exec (cgroup_dir.h). It works with file-system ids 0
+//   (use_root_fs_ids), so that nothing it creates is ever the caller's; when
+//   raised by file capabilities it makes cap_setuid, cap_setgid and
+//   cap_sys_admin (v1) or cap_bpf + cap_net_admin (v2) effective for exactly
+//   this and lowers them after. A cgroup it made for a launch that then
+//   failed is removed again.
 //
 // config.devices Required (the default): no mechanism, or any failure ->
 // the launch stops (exit 125) naming this step and the errno. IfAvailable:

@@ -4,7 +4,9 @@
 // cgroups are reaped; injected failures stop the launch.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -352,7 +354,72 @@ TEST(DeviceCgroupFaults, EachFailureStopsTheLaunchWithItsErrno) {
     EXPECT_EQ(r.facts["errno"], fault.errno_name) << r.text;
     EXPECT_NE(r.facts["apply"].find(fault.message), std::string::npos) << r.text;
     EXPECT_EQ(r.facts.count("null"), 0u);
+    // Nothing of the failed launch is left for a later one to join (v1: the
+    // launch cgroup without its rules; v2: the rule set without a program).
+    const std::string made = launch_dir(r);
+    ASSERT_NE(made.find("/confine/" + f.record.id.str() + "/"), std::string::npos) << r.text;
+    EXPECT_FALSE(fs::exists(made)) << made;
   }
+}
+
+// What an ordinary user who stops their own confine-run right after a mkdir
+// would hold: the owner of the new cgroup and of the files the kernel put in
+// it, seen the moment mkdirat returns.
+std::string g_owners;
+int recording_mkdirat(int dirfd, const char* name, mode_t mode) {
+  int rc = devices::real_syscalls().mkdirat(dirfd, name, mode);
+  if (rc != 0) return rc;
+  const int saved = errno;
+  for (const char* f : {".", "cgroup.procs", "cgroup.kill", "cgroup.freeze", "tasks",
+                        "devices.allow", "cgroup.subtree_control"}) {
+    std::string path = std::string(name) + "/" + f;
+    struct stat st;
+    if (::fstatat(dirfd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+      g_owners += path + "=" + std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid) + " ";
+  }
+  errno = saved;
+  return rc;
+}
+
+// The attack of an ordinary user with the packaged file capabilities: a
+// cgroup made by their launch must never be theirs, not even between mkdir
+// and a later fchown (they could open cgroup.kill of a rule set that other
+// users' launches join, or pin a v1 launch cgroup with a child).
+TEST_P(DeviceCgroup, AUsersLaunchNeverOwnsACgroupItMakes) {
+  REQUIRE_BACKEND(GetParam());
+  DeviceFixture f;
+  Probe p(f);
+  const devices::Syscalls sys{&recording_mkdirat, devices::real_syscalls().bpf,
+                              devices::real_syscalls().write};
+  auto r = in_child([&](int fd) {
+    // Permitted capabilities kept across the uid change, nothing effective:
+    // what file capabilities give an ordinary user.
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 || setresgid(4242, 4242, 4242) != 0 ||
+        setresuid(4242, 4242, 4242) != 0) {
+      report(fd, "setup", strerrorname_np(errno));
+      _exit(5);
+    }
+    auto ctx = f.context(true);
+    auto step = devices::make_device_cgroup_step({&sys, GetParam(), ""});
+    if (auto s = step->prepare(ctx); !s) _exit(3);
+    Status s = step->apply(ctx);
+    report(fd, "apply", s ? "ok" : s.error().describe());
+    report(fd, "owners", g_owners);
+    // The caller's own ids again once the step is done.
+    report(fd, "fsuid", std::to_string(::setfsuid(static_cast<uid_t>(-1))));
+    report(fd, "fsgid", std::to_string(::setfsgid(static_cast<gid_t>(-1))));
+  });
+  ASSERT_EQ(r.status, 0) << r.text;
+  EXPECT_EQ(r.facts["apply"], "ok") << r.text;
+  // The first launch of the app makes <APP_ID>/ and its launch cgroup or
+  // rule set (and "confine/" when no test made it before).
+  const std::string owners = r.facts["owners"];
+  EXPECT_NE(owners.find(f.record.id.str() + "/.=0:0"), std::string::npos) << owners;
+  EXPECT_NE(owners.find(f.record.id.str() + "/cgroup.procs=0:0"), std::string::npos) << owners;
+  for (size_t pos = 0; (pos = owners.find('=', pos)) != std::string::npos; ++pos)
+    EXPECT_EQ(owners.substr(pos, 4), "=0:0") << "a cgroup file was the caller's: " << owners;
+  EXPECT_EQ(r.facts["fsuid"], "4242");
+  EXPECT_EQ(r.facts["fsgid"], "4242");
 }
 
 TEST(DeviceCgroupFaults, BadAssignmentsFileStopsTheLaunch) {
