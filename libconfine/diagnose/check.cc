@@ -75,7 +75,10 @@ SystemFacts gather_facts() {
       f.devices_v1_also = facts->mounts.v1_devices;
   }
 
-  f.landlock_abi = landlock::landlock_abi();
+  if (auto abi = landlock::landlock_abi())
+    f.landlock_abi = *abi;
+  else
+    f.landlock_problem = abi.error().describe();
 
   const std::string dir = self_dir();
   f.launcher = dir.empty() ? "confine-run" : dir + "/confine-run";
@@ -148,12 +151,18 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
     else
       landlock_note = "[config: if-available: apps run without filesystem confinement]";
   }
-  line("landlock",
-       have_landlock ? "available (ABI " + std::to_string(f.landlock_abi) + ")"
-                     : "not available in the kernel",
-       landlock_note);
-  if (!have_landlock && c.landlock == LayerMode::Required)
-    r.missing_required.push_back("landlock (not available in the kernel)");
+  if (!f.landlock_problem.empty()) {
+    // Launches fail (exit 125) until whatever refuses the syscall is gone.
+    line("landlock", "unknown: " + f.landlock_problem, "[launches fail: fix the outer filter]");
+    r.missing_required.push_back("landlock (" + f.landlock_problem + ")");
+  } else {
+    line("landlock",
+         have_landlock ? "available (ABI " + std::to_string(f.landlock_abi) + ")"
+                       : "not available in the kernel",
+         landlock_note);
+    if (!have_landlock && c.landlock == LayerMode::Required)
+      r.missing_required.push_back("landlock (not available in the kernel)");
+  }
 
   // The launcher itself.
   if (!f.launcher_exists)

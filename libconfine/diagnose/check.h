@@ -36,7 +36,8 @@ struct SystemFacts {
   std::string devices_v1_also;
   std::string devices_problem;
 
-  int landlock_abi = 0;  // 0 = not available
+  int landlock_abi = 0;         // 0 = not available
+  std::string landlock_problem;  // why the kernel's answer is not trusted ("" = it is)
 
   // confine-run beside this confine: its path and whether it carries file
   // capabilities (so that ordinary users can launch apps).

@@ -101,7 +101,10 @@ class LandlockStep final : public launch::LaunchStep {
       auto aa = apparmor::kernel_support();
       if (aa && *aa == apparmor::KernelSupport::Enabled) return Status::Ok();
     }
-    const int abi = landlock_abi();
+    // A refused probe is an error, never "no Landlock" (detect.h).
+    auto probed = landlock_abi();
+    if (!probed) return probed.error();
+    const int abi = *probed;
     if (abi == 0) {
       if (required)
         return Error::from_errno(ENOSYS,

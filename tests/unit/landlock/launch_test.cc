@@ -1,7 +1,19 @@
 // The Landlock layer through the real binaries on this kernel (which has
 // Landlock and, on the development machines, no AppArmor): examples/hello
 // installed into a throw-away root and started with confine-run.
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <iterator>
 
 #include "apparmor/exec.h"
 #include "landlock/detect.h"
@@ -21,7 +33,7 @@ class LandlockLaunch : public ::testing::Test {
  protected:
   void SetUp() override {
     CONFINE_REQUIRE(testing::is_root(), "installs and launches as root");
-    CONFINE_REQUIRE(landlock_abi() > 0, "needs a kernel with Landlock");
+    CONFINE_REQUIRE(landlock_abi().ok() && *landlock_abi() > 0, "needs a kernel with Landlock");
     auto aa = apparmor::kernel_support();
     aa_enabled = aa && *aa == apparmor::KernelSupport::Enabled;
     ::chmod(dir.path().c_str(), 0755);
@@ -67,6 +79,52 @@ TEST_F(LandlockLaunch, WithoutAppArmorTheFilesystemIsConfined) {
     EXPECT_NE(r.out.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << r.out;
   struct stat st {};
   EXPECT_NE(::stat("/etc/confine-hello-probe", &st), 0);
+}
+
+// Under an outer seccomp filter that refuses landlock_create_ruleset (a
+// container runtime, a unit's SystemCallFilter=), the kernel still has
+// Landlock: the launch must fail, not run the app as if it had none.
+testing::RunResult hello_under_filter(const std::string& config, int err) {
+  TempDir out;
+  const std::string out_file = out / "out", err_file = out / "err";
+  const std::string bin = build_path("launcher/confine-run");
+  pid_t pid = fork();
+  if (pid == 0) {
+    int o = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int e = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(120);
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_landlock_create_ruleset, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<unsigned>(err) & 0xffff)),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {static_cast<unsigned short>(std::size(f)), f};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+      _exit(121);
+    execl(bin.c_str(), bin.c_str(), "--config", config.c_str(), "--verbose", "hello.example_hello",
+          nullptr);
+    _exit(122);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+          testing::read_file(out_file), testing::read_file(err_file)};
+}
+
+TEST_F(LandlockLaunch, AnOuterFilterRefusingLandlockFailsTheLaunch) {
+  configure("");
+  if (aa_enabled) GTEST_SKIP() << "AppArmor confines the filesystem here (VM tests cover it)";
+  for (int err : {ENOSYS, EPERM, EOPNOTSUPP}) {
+    SCOPED_TRACE(strerrorname_np(err));
+    auto r = hello_under_filter(config, err);
+    EXPECT_EQ(r.status, 125) << r.err;
+    EXPECT_NE(r.err.find("confine-run: error: landlock: landlock_create_ruleset was refused"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.out.find("hello: running"), std::string::npos) << "the app must not start";
+  }
 }
 
 TEST_F(LandlockLaunch, RequiredAppliesAndAMissingRuleFileFailsClosed) {
