@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <termios.h>
 
 #include <algorithm>
@@ -32,7 +33,7 @@ constexpr Constant kConstants[] = {
     C(AF_INET), C(AF_INET6), C(AF_KEY),
     C(AF_LOCAL), C(AF_NETLINK), C(AF_PACKET),
     C(AF_UNIX), C(AF_UNSPEC), C(AF_VSOCK),
-    C(AF_XDP), C(CLONE_FILES), C(CLONE_FS),
+    C(AF_XDP), C(AT_EMPTY_PATH), C(CLONE_FILES), C(CLONE_FS),
     C(CLONE_NEWCGROUP), C(CLONE_NEWIPC), C(CLONE_NEWNET),
     C(CLONE_NEWNS), C(CLONE_NEWPID), C(CLONE_NEWTIME),
     C(CLONE_NEWUSER), C(CLONE_NEWUTS), C(CLONE_PARENT),
@@ -42,13 +43,13 @@ constexpr Constant kConstants[] = {
     C(IPPROTO_IP), C(IPPROTO_RAW), C(IPPROTO_TCP),
     C(IPPROTO_UDP), C(MAP_ANONYMOUS), C(MAP_PRIVATE),
     C(MAP_SHARED), C(O_CREAT), C(O_RDONLY),
-    C(O_RDWR), C(O_WRONLY), C(PER_LINUX),
+    C(O_RDWR), C(O_TMPFILE), C(O_WRONLY), C(PER_LINUX),
     C(PER_LINUX32), C(PROT_EXEC), C(PROT_READ),
     C(PROT_WRITE), C(PR_CAPBSET_READ), C(PR_GET_NAME),
     C(PR_SET_NAME), C(PR_SET_NO_NEW_PRIVS), C(PR_SET_PDEATHSIG),
     C(PR_SET_SECCOMP), C(SOCK_CLOEXEC), C(SOCK_DGRAM),
     C(SOCK_NONBLOCK), C(SOCK_RAW), C(SOCK_SEQPACKET),
-    C(SOCK_STREAM), C(TIOCLINUX), C(TIOCSETD),
+    C(SOCK_STREAM), C(S_ISGID), C(S_ISUID), C(TIOCLINUX), C(TIOCSETD),
     C(TIOCSTI),
     {"PER_QUERY", 0xffffffffu},  // personality(0xffffffff) only reads the persona
     {"SOCK_TYPE_MASK", 0xf},  // the type bits of socket()'s second argument

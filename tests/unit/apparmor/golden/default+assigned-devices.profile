@@ -2,6 +2,7 @@
 # from: template default
 # from: flag data-dirs
 # from: flag file-changes
+# from: flag no-set-id
 # from: flag files
 # from: flag install-dir
 # from: flag libc

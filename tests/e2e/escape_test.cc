@@ -1,0 +1,394 @@
+// The escape suite on this host's layers (seccomp, device cgroup, Landlock;
+// no AppArmor): apps installed with the shipped templates and groups try
+// what an attacker inside them would, run by root (as every service is) and
+// by an ordinary user through a file-capability copy of confine-run, and
+// every attempt must get its exact denial. Decoys outside the app (a
+// sleeping process of the app's uid, an abstract unix listener, root-owned
+// files) check afterwards that nothing reached them.
+//
+// The app is this test binary itself, installed as bin/escape-probe: when it
+// runs under that name, probe_main() below performs the attempts named on
+// its command line and prints one "attempt=RESULT" line each (RESULT is the
+// errno's name, or OK when the call succeeded), then exits before gtest
+// starts.
+#include <errno.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <linux/landlock.h>
+#include <linux/openat2.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
+namespace confine::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kProbeName[] = "escape-probe";
+constexpr int kUser = 4242;
+
+// ---- the probe: runs inside the confined app --------------------------------
+
+std::string result(long rc) {
+  if (rc >= 0) return "OK";
+  const char* n = strerrorname_np(errno);
+  return n ? n : std::to_string(errno);
+}
+
+// Prefixed to every attempt's name ("tmp:", "data:"), for suites run in
+// several places.
+std::string where;
+
+void say(const std::string& attempt, long rc) {
+  std::printf("%s%s=%s\n", where.c_str(), attempt.c_str(), result(rc).c_str());
+  std::fflush(stdout);
+}
+
+long sys_open(const std::string& p, long flags, unsigned long mode) {
+  return ::syscall(SYS_open, p.c_str(), flags, mode);
+}
+
+// Setuid/setgid planting in a directory the app may write (its TMPDIR, its
+// data dirs): every mode-taking call with S_ISUID or S_ISGID.
+void probe_setid(const std::string& dir) {
+  const std::string f = dir + "/plant";
+  long fd = sys_open(f, O_CREAT | O_WRONLY | O_CLOEXEC, 0755);
+  say("create-0755", fd);  // control: plain files can still be made
+  say("chmod-04755", ::syscall(SYS_chmod, f.c_str(), 04755));
+  say("chmod-02755", ::syscall(SYS_chmod, f.c_str(), 02755));
+  say("chmod-high-bits-04755", ::syscall(SYS_chmod, f.c_str(), (1UL << 32) | 04755));
+  say("chmod-0700", ::syscall(SYS_chmod, f.c_str(), 0700));  // control: chmod itself works
+  say("fchmod-04755", ::syscall(SYS_fchmod, fd, 04755));
+  say("fchmod-06755", ::syscall(SYS_fchmod, fd, 06755));
+  say("fchmodat-04755", ::syscall(SYS_fchmodat, AT_FDCWD, f.c_str(), 04755));
+  say("fchmodat-02755", ::syscall(SYS_fchmodat, AT_FDCWD, f.c_str(), 02755));
+  const std::string via_proc = "/proc/self/fd/" + std::to_string(fd);
+  say("chmod-proc-fd-04755", ::syscall(SYS_chmod, via_proc.c_str(), 04755));
+  say("fchmodat2-04755", ::syscall(452, AT_FDCWD, f.c_str(), 04755, 0));
+  say("open-creat-04755", sys_open(dir + "/s1", O_CREAT | O_WRONLY | O_CLOEXEC, 04755));
+  say("open-creat-02755", sys_open(dir + "/s2", O_CREAT | O_WRONLY | O_CLOEXEC, 02755));
+  say("openat-creat-04755", ::syscall(SYS_openat, AT_FDCWD, (dir + "/s3").c_str(),
+                                      O_CREAT | O_WRONLY | O_CLOEXEC, 04755));
+  say("openat-creat-02755", ::syscall(SYS_openat, AT_FDCWD, (dir + "/s4").c_str(),
+                                      O_CREAT | O_RDWR | O_CLOEXEC, 02755));
+  say("creat-04755", ::syscall(SYS_creat, (dir + "/s5").c_str(), 04755));
+  say("creat-02755", ::syscall(SYS_creat, (dir + "/s6").c_str(), 02755));
+  say("open-tmpfile-04755", sys_open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 04755));
+  say("openat-tmpfile-02755",
+      ::syscall(SYS_openat, AT_FDCWD, dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 02755));
+  say("mknod-04755", ::syscall(SYS_mknod, (dir + "/s7").c_str(), S_IFREG | 04755, 0));
+  say("mknodat-02755",
+      ::syscall(SYS_mknodat, AT_FDCWD, (dir + "/s8").c_str(), S_IFREG | 02755, 0));
+  open_how how{};
+  how.flags = O_CREAT | O_WRONLY | O_CLOEXEC;
+  how.mode = 04755;
+  say("openat2-creat-04755",
+      ::syscall(SYS_openat2, AT_FDCWD, (dir + "/s9").c_str(), &how, sizeof how));
+  how.flags = O_RDONLY | O_CLOEXEC;
+  how.mode = 0;
+  say("openat2-read", ::syscall(SYS_openat2, AT_FDCWD, f.c_str(), &how, sizeof how));
+}
+
+int probe_main(int argc, char** argv) {
+  if (argc < 2) return 2;
+  const std::string suite = argv[1];
+  if (suite == "setid") {
+    // Its TMPDIR and its data dir: the system one as root, the per-user one
+    // otherwise (the system one is root's).
+    const char* tmp = std::getenv("TMPDIR");
+    const char* data =
+        std::getenv(::getuid() == 0 ? "CONFINE_APP_DATA_PATH" : "CONFINE_APP_USER_DATA_PATH");
+    if (!tmp || !data) return 3;
+    where = "tmp:";
+    probe_setid(tmp);
+    where = "data:";
+    probe_setid(data);
+    return 0;
+  }
+  std::fprintf(stderr, "escape-probe: unknown suite %s\n", suite.c_str());
+  return 2;
+}
+
+// glibc passes (argc, argv, envp) to the constructors of the executable.
+__attribute__((constructor)) void maybe_probe(int argc, char** argv, char**) {
+  if (argc > 0 && std::strcmp(program_invocation_short_name, kProbeName) == 0)
+    ::_exit(probe_main(argc, argv));
+}
+
+// ---- the test side ----------------------------------------------------------
+
+std::map<std::string, std::string> results(const std::string& out) {
+  std::map<std::string, std::string> m;
+  size_t pos = 0;
+  while (pos < out.size()) {
+    size_t nl = out.find('\n', pos);
+    if (nl == std::string::npos) nl = out.size();
+    std::string line = out.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (auto eq = line.find('='); eq != std::string::npos) m[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return m;
+}
+
+int landlock_abi() {
+  long v = ::syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
+  return v < 0 ? 0 : static_cast<int>(v);
+}
+
+bool apparmor_enabled() {
+  std::string s;
+  try {
+    s = read_file("/sys/module/apparmor/parameters/enabled");
+  } catch (...) {
+    return false;
+  }
+  return s.starts_with("Y");
+}
+
+bool have_tool(const char* path) {
+  return ::access(path, X_OK) == 0;
+}
+
+// Attempts and how many were allowed, over the whole suite.
+struct Tally {
+  int attempts = 0;
+  int allowed = 0;
+  ~Tally() {
+    if (attempts)
+      std::printf("escape suite: %d attempts, %d allowed (must be 0)\n", attempts, allowed);
+  }
+};
+Tally tally;
+
+// The policy tree the suite installs from: the shipped one, or the one
+// CONFINE_ESCAPE_TEMPLATES names (another release's, to see which attempts
+// it lets through).
+std::string templates_dir() {
+  const char* other = std::getenv("CONFINE_ESCAPE_TEMPLATES");
+  return other && *other ? other : source_path("policy-templates");
+}
+
+// One package with the probe as its only app, installed by the real
+// `confine install` with `security` (the app's security fields, JSON, "" =
+// none: the default caps), launched as root or as the test user.
+class ProbePackage {
+ public:
+  explicit ProbePackage(const std::string& security) {
+    static int seq = 0;
+    origin_ = "esc" + std::to_string(getpid()) + "n" + std::to_string(++seq);
+    ::chmod(dir_.path().c_str(), 0755);
+    fs::create_directories(dir_ / "tmp");
+    ::chmod((dir_ / "tmp").c_str(), 01777);
+    fs::create_directories(dir_ / "home");
+    if (::chown((dir_ / "home").c_str(), kUser, kUser) != 0) ADD_FAILURE() << "chown home";
+    config_ = dir_ / "config.json";
+    write_file(config_, "{\"apps_dir\": \"" + dir_ / "apps" + "\", \"data_dir\": \"" +
+                            dir_ / "data" + "\", \"policy_dir\": \"" + dir_ / "policy" +
+                            "\", \"units_dir\": \"" + dir_ / "units" + "\", \"tmp_dir\": \"" +
+                            dir_ / "tmp" + "\", \"flags_dir\": \"" + dir_ / "flags.d" +
+                            "\", \"templates_dir\": \"" + templates_dir() +
+                            "\", \"devices\": \"if-available\"}\n");
+    write_file(dir_ / "pkg/meta/package.json",
+               "{\"name\": \"escape\", \"version\": \"1.0\", \"binaries\": [{\"name\": "
+               "\"probe\", \"exec\": \"bin/escape-probe\"" +
+                   (security.empty() ? "" : ", " + security) + "}]}\n");
+    fs::create_directories(dir_ / "pkg/bin");
+    fs::copy_file("/proc/self/exe", dir_ / "pkg/bin/escape-probe");
+    ::chmod((dir_ / "pkg/bin/escape-probe").c_str(), 0755);
+    auto r = run({build_path("launcher/confine"), "--config", config_, "install", "--origin",
+                  origin_, dir_ / "pkg"},
+                 {"PATH=/usr/bin:/bin"});
+    installed_ = r.status == 0;
+    EXPECT_EQ(r.status, 0) << "confine install: " << r.err << r.out;
+  }
+  ~ProbePackage() {
+    if (installed_)
+      run({build_path("launcher/confine"), "--config", config_, "remove", key()},
+          {"PATH=/usr/bin:/bin"});
+  }
+  bool ok() const { return installed_; }
+  std::string key() const { return "escape." + origin_; }
+  const TempDir& dir() const { return dir_; }
+  std::string home() const { return dir_ / "home"; }
+
+  RunResult as_root(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {build_path("launcher/confine-run"), "--config", config_,
+                                     "--verbose", key() + "_probe"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, {"PATH=/usr/bin:/bin"});
+  }
+
+  // As uid kUser through a copy of confine-run with the file capabilities
+  // packaging/confine-setcap gives it, in a private mount namespace whose
+  // /etc (an overlay) holds our config and a passwd entry for the user.
+  RunResult as_user(const std::vector<std::string>& args) {
+    if (user_binary_.empty()) {
+      user_binary_ = dir_ / "confine-run.caps";
+      fs::copy_file(build_path("launcher/confine-run"), user_binary_);
+      ::chmod(user_binary_.c_str(), 0755);
+      auto caps = run({"/bin/sh", source_path("packaging/confine-setcap"), "--print"});
+      std::string c = caps.out;
+      while (!c.empty() && c.back() == '\n') c.pop_back();
+      auto r = run({"/usr/sbin/setcap", c, user_binary_});
+      EXPECT_EQ(r.status, 0) << "setcap " << c << ": " << r.err;
+    }
+    const std::string ovl = dir_ / ("ovl" + std::to_string(++runs_));
+    fs::create_directories(ovl + "/upper");
+    fs::create_directories(ovl + "/work");
+    write_file(ovl + "/run.sh",
+               "set -e\n"
+               "mount --make-rprivate /\n"
+               "mount -t overlay overlay -o lowerdir=/etc,upperdir=" +
+                   ovl + "/upper,workdir=" + ovl +
+                   "/work /etc\n"
+                   "mkdir -p /etc/confine\n"
+                   "cp " +
+                   config_ +
+                   " /etc/confine/config.json\n"
+                   "echo 'confinetest:x:" +
+                   std::to_string(kUser) + ":" + std::to_string(kUser) + "::" + home() +
+                   ":/bin/sh' >> /etc/passwd\n"
+                   "exec setpriv --reuid " +
+                   std::to_string(kUser) + " --regid " + std::to_string(kUser) +
+                   " --clear-groups -- " + user_binary_ + " --verbose \"$@\"\n");
+    std::vector<std::string> argv = {"/usr/bin/unshare", "-m", "/bin/sh", ovl + "/run.sh",
+                                     key() + "_probe"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, {"PATH=/usr/bin:/bin:/usr/sbin:/sbin"});
+  }
+
+ private:
+  TempDir dir_;
+  std::string origin_, config_, user_binary_;
+  bool installed_ = false;
+  int runs_ = 0;
+};
+
+// Checks every expected attempt in `r`'s output and counts it.
+void expect_results(const RunResult& r, const std::vector<std::pair<std::string, std::string>>& want,
+                    const std::string& who, const std::string& prefix = "") {
+  ASSERT_EQ(r.status, 0) << who << ": the probe did not run\n" << r.err << r.out;
+  EXPECT_NE(r.err.find("applied: landlock"), std::string::npos) << who << ": " << r.err;
+  auto got = results(r.out);
+  for (const auto& [name, expected] : want) {
+    const std::string attempt = prefix + name;
+    auto it = got.find(attempt);
+    const std::string g = it == got.end() ? "(not attempted)" : it->second;
+    EXPECT_EQ(g, expected) << who << ": " << attempt << "\n" << r.out;
+    if (expected != "OK") {
+      ++tally.attempts;
+      if (g == "OK") ++tally.allowed;
+    }
+  }
+}
+
+// Files below `dir` with a setuid or setgid bit.
+std::vector<std::string> setid_files(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        (st.st_mode & (S_ISUID | S_ISGID)))
+      out.push_back(it->path());
+  }
+  return out;
+}
+
+// The security fields of each shipped template and group combination the
+// suite installs.
+struct Shape {
+  const char* name;
+  const char* security;
+};
+const Shape kShapes[] = {
+    {"DefaultCaps", ""},
+    {"NetworkService", "\"caps\": [\"network-service\"]"},
+    {"Home", "\"caps\": [\"home\"]"},
+    {"NoGroups", "\"caps\": []"},
+    {"Restricted", "\"security-template\": \"restricted\""},
+};
+
+class Escape : public ::testing::TestWithParam<Shape> {
+ protected:
+  void SetUp() override {
+    CONFINE_REQUIRE(is_root(), "installs, setcap and mount namespaces need root");
+    CONFINE_REQUIRE(landlock_abi() >= 6, "needs Landlock ABI 6 or later (scopes)");
+    CONFINE_REQUIRE(have_tool("/usr/sbin/setcap") && have_tool("/usr/bin/setpriv") &&
+                        have_tool("/usr/bin/unshare"),
+                    "setcap (libcap2-bin), setpriv and unshare are needed");
+    if (apparmor_enabled()) GTEST_SKIP() << "AppArmor confines the filesystem here (tests/vm)";
+    pkg_ = std::make_unique<ProbePackage>(GetParam().security);
+    ASSERT_TRUE(pkg_->ok());
+  }
+  std::unique_ptr<ProbePackage> pkg_;
+};
+
+// fchmodat2 is answered ENOSYS where libseccomp knows it (the compiler's
+// probed syscalls), and EPERM (not allowed) where it does not: denied both ways.
+std::string fchmodat2_denial(const std::string& got) {
+  return got == "ENOSYS" ? "ENOSYS" : "EPERM";
+}
+
+TEST_P(Escape, NoSetuidOrSetgidBitCanBeSet) {
+  for (bool user : {false, true}) {
+    const std::string who = user ? "user" : "root";
+    RunResult r = user ? pkg_->as_user({"setid"}) : pkg_->as_root({"setid"});
+    auto got = results(r.out);
+    for (const char* at : {"tmp:", "data:"}) {
+      auto in = [&](const char* a) { return at + std::string(a); };
+      expect_results(r,
+                   {{"create-0755", "OK"},
+                    {"chmod-0700", "OK"},
+                    {"chmod-04755", "EACCES"},
+                    {"chmod-02755", "EACCES"},
+                    {"chmod-high-bits-04755", "EACCES"},
+                    {"fchmod-04755", "EACCES"},
+                    {"fchmod-06755", "EACCES"},
+                    {"fchmodat-04755", "EACCES"},
+                    {"fchmodat-02755", "EACCES"},
+                    {"chmod-proc-fd-04755", "EACCES"},
+                    {"fchmodat2-04755", fchmodat2_denial(got[in("fchmodat2-04755")])},
+                    {"open-creat-04755", "EACCES"},
+                    {"open-creat-02755", "EACCES"},
+                    {"openat-creat-04755", "EACCES"},
+                    {"openat-creat-02755", "EACCES"},
+                    {"creat-04755", "EPERM"},  // not allowed at all: glibc's creat is openat
+                    {"creat-02755", "EPERM"},
+                    {"open-tmpfile-04755", "EACCES"},
+                    {"openat-tmpfile-02755", "EACCES"},
+                    {"mknod-04755", "EPERM"},
+                    {"mknodat-02755", "EPERM"},
+                    {"openat2-creat-04755", "ENOSYS"},
+                    {"openat2-read", "ENOSYS"}},
+                   who, at);
+    }
+    // The decoy: nothing in the app's directories carries the bits.
+    EXPECT_EQ(setid_files(pkg_->dir() / "tmp"), std::vector<std::string>{}) << who;
+    EXPECT_EQ(setid_files(pkg_->dir() / "data"), std::vector<std::string>{}) << who;
+    EXPECT_EQ(setid_files(pkg_->home()), std::vector<std::string>{}) << who;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, Escape, ::testing::ValuesIn(kShapes),
+                         [](const auto& i) { return std::string(i.param.name); });
+
+}  // namespace
+}  // namespace confine::testing
