@@ -145,12 +145,12 @@ std::string literal_path(const std::string& path) {
 std::vector<std::string> variable_definitions(const AppId& id, const Config& config) {
   const Layout layout(config);
   const std::string user_data = "/.local/share/confine/" + id.key.str() + "/" + id.version;
-  // The per-user tmp root is <tmp_dir>/confine-<uid>; the uid is only known
+  // The per-user tmp root is <tmp_dir>/confine/<uid>; the uid is only known
   // at launch, so the profile matches any numeric one.
   std::string tmp = literal_path(config.tmp_dir);
   bool quoted = tmp.front() == '"';
   if (quoted) tmp = tmp.substr(1, tmp.size() - 2);
-  tmp += "/confine-[0-9]*/" + id.str();
+  tmp += "/confine/[0-9]*/" + id.str();
   if (quoted) tmp = "\"" + tmp + "\"";
   return {
       "@{CONFINE_APP_PATH}=" + literal_path(layout.install_dir(id.key, id.version)),

@@ -30,11 +30,13 @@ class Layout {
                                    const std::string& version) {
     return home + "/.local/share/confine/" + k.str() + "/" + version;
   }
-  // <tmp_dir>/confine-<uid>: owned by uid, 0700; parent of the per-app tmp dirs.
+  // <tmp_dir>/confine: root's, 0711; holds one directory per user.
+  std::string tmp_root() const { return c_.tmp_dir + "/confine"; }
+  // <tmp_dir>/confine/<uid>: owned by uid, 0700; parent of the per-app tmp dirs.
   std::string user_tmp_root(uid_t uid) const {
-    return c_.tmp_dir + "/confine-" + std::to_string(uid);
+    return tmp_root() + "/" + std::to_string(uid);
   }
-  // <tmp_dir>/confine-<uid>/<APP_ID>  (CONFINE_APP_TMPDIR, TMPDIR)
+  // <tmp_dir>/confine/<uid>/<APP_ID>  (CONFINE_APP_TMPDIR, TMPDIR)
   std::string tmp_dir(const AppId& id, uid_t uid) const {
     return user_tmp_root(uid) + "/" + id.str();
   }

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <signal.h>
-#include <sys/fsuid.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -102,24 +101,6 @@ Result<CgroupBase> open_cgroup_base(const Detection& d) {
     base.under_caller = true;  // the caller is in the root cgroup
   }
   return base;
-}
-
-Status use_root_fs_ids() {
-  // setfsuid/setfsgid answer with the previous id whether or not they
-  // changed it: read the result back with an invalid id (-1 changes nothing).
-  ::setfsgid(0);
-  ::setfsuid(0);
-  if (::setfsuid(static_cast<uid_t>(-1)) == 0 && ::setfsgid(static_cast<gid_t>(-1)) == 0)
-    return Status::Ok();
-  restore_fs_ids();
-  return Error::from_errno(EPERM,
-                           "cannot act with file-system uid and gid 0 for the cgroup work "
-                           "(confine-run needs cap_setuid and cap_setgid: run confine-setcap)");
-}
-
-void restore_fs_ids() {
-  ::setfsuid(::geteuid());
-  ::setfsgid(::getegid());
 }
 
 Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_new,

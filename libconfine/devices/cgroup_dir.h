@@ -57,21 +57,10 @@ std::string well_known_cgroup2_root();
 // really is a cgroup file system of the expected version (statfs magic).
 Result<CgroupBase> open_cgroup_base(const Detection& d);
 
-// Makes the calling thread's file-system uid and gid 0 (needs cap_setuid and
-// cap_setgid when the caller is not root), so that every cgroup directory
-// created until restore_fs_ids() is root's from the moment it exists, and
-// so are the files the kernel puts in it (cgroup.procs, cgroup.kill,
-// cgroup.freeze, ...): there is no moment at which an ordinary caller, who
-// can stop its own confine-run at any instruction, owns anything in a cgroup
-// other users' launches join. Checked: fails when the ids did not change.
-Status use_root_fs_ids();
-// Back to file-system ids equal to the effective ids.
-void restore_fs_ids();
-
 // Creates (or, unless `must_be_new`, opens an existing) cgroup directory
 // `name` in `parent` and returns it. The directory and its cgroup.procs must
 // be owned by root and writable by root only, whether found or made (make
-// them under use_root_fs_ids()); a directory this call made is removed again
+// them under launch::use_root_fs_ids()); a directory this call made is removed again
 // when that or opening it fails. No allocation on success.
 // `created` (optional) tells whether this call made it.
 Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_new,

@@ -108,10 +108,10 @@ class DeviceCgroupStep final : public launch::LaunchStep {
     if (backend_ == Backend::None) return Status::Ok();  // skipped, reported in prepare()
     if (raise_)
       if (auto s = launch::raise_effective(raise_); !s) return s;
-    Status result = use_root_fs_ids();
+    Status result = launch::use_root_fs_ids();
     if (result) {
       result = create_and_join();
-      restore_fs_ids();
+      launch::restore_fs_ids();
     }
     // Lower whatever happened: nothing after this step needs them, and the
     // privileges step drops them for good.

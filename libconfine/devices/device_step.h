@@ -13,7 +13,7 @@
 //   creates <base>/confine/<APP_ID>/<pid>-<random>, applies the rules
 //   (devices.deny "a" + devices.allow) and joins it. The app inherits the
 //   cgroup at exec (cgroup_dir.h). It works with file-system ids 0
-//   (use_root_fs_ids), so that nothing it creates is ever the caller's; when
+//   (launch::use_root_fs_ids), so that nothing it creates is ever the caller's; when
 //   raised by file capabilities it makes cap_setuid, cap_setgid and
 //   cap_sys_admin (v1) or cap_bpf + cap_net_admin (v2) effective for exactly
 //   this and lowers them after. A cgroup it made for a launch that then

@@ -1,10 +1,14 @@
 #include "launch/app_dirs.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+
+#include "launch/privileges.h"
 
 namespace confine::launch {
 namespace {
@@ -110,14 +114,88 @@ Result<std::string> ensure_user_data_dir(const std::string& home, const PackageK
   return Layout::user_data_dir(home, key, version);
 }
 
-Result<std::string> ensure_tmp_dir(const Layout& layout, const AppId& id, DirOwner owner) {
-  OwnedDirSpec spec;
-  spec.base = layout.config().tmp_dir;
-  spec.components = {"confine-" + std::to_string(owner.uid), id.str()};
-  spec.mode = 0700;
-  spec.exact_mode = true;
-  auto fd = ensure_owned_dirs(spec, owner);
-  if (!fd) return fd.error().context("tmp directory");
+namespace {
+
+// The directory `name` in `at`, not a symlink, owned by `uid`, with exactly
+// `mode`. ENOENT when it does not exist (the caller creates it). O_PATH:
+// others may only search <tmp_dir>/confine (0711), not read it.
+Result<UniqueFd> open_exact_dir(int at, const std::string& name, uid_t uid, mode_t mode,
+                                const std::string& shown) {
+  UniqueFd fd(::openat(at, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) {
+    const int e = errno == ENOTDIR ? ELOOP : errno;  // a symlink or a file planted there
+    return Error::from_errno(e, e == ENOENT ? "no " + shown : "cannot open " + shown);
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
+  if (st.st_uid != uid || (st.st_mode & 07777) != mode)
+    return Error::from_errno(EPERM, shown + " is owned by uid " + std::to_string(st.st_uid) +
+                                        " with mode " + octal(st.st_mode & 07777) + ", not uid " +
+                                        std::to_string(uid) + " with mode " + octal(mode));
+  return fd;
+}
+
+// mkdirat, then the exact mode (mkdir's is cut by the umask) and owner, on
+// the fd. EEXIST: made meanwhile by a concurrent launch, checked like any.
+Result<UniqueFd> make_exact_dir(int at, const std::string& name, DirOwner owner, mode_t mode,
+                                const std::string& shown) {
+  if (::mkdirat(at, name.c_str(), mode) != 0 && errno != EEXIST)
+    return Error::from_errno(errno, "cannot create " + shown);
+  UniqueFd fd(::openat(at, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) return open_exact_dir(at, name, owner.uid, mode, shown);
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
+  // Only a directory that is ours already (made by us, or by a concurrent
+  // launch as the same owner) is adjusted; anything else is refused below.
+  if (st.st_uid == static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1)))) {
+    if (::fchmod(fd.get(), mode) != 0) return Error::from_errno(errno, "cannot set mode of " + shown);
+    if (st.st_uid != owner.uid && ::fchown(fd.get(), owner.uid, owner.gid) != 0)
+      return Error::from_errno(errno, "cannot hand " + shown + " to uid " +
+                                          std::to_string(owner.uid));
+  }
+  return open_exact_dir(at, name, owner.uid, mode, shown);
+}
+
+}  // namespace
+
+Result<std::string> ensure_tmp_dir(const Layout& layout, const AppId& id, DirOwner owner,
+                                   bool raised) {
+  const std::string base = layout.config().tmp_dir;
+  const std::string top_path = layout.tmp_root();
+  const std::string user_path = layout.user_tmp_root(owner.uid);
+  const std::string uid_name = std::to_string(owner.uid);
+  // The base is named by configuration (/tmp), so it may be a symlink.
+  UniqueFd base_fd(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!base_fd.valid()) return Error::from_errno(errno, "tmp directory: cannot open " + base);
+
+  // Every launch but a user's first after boot finds both parents.
+  auto top = open_exact_dir(base_fd.get(), "confine", 0, 0711, top_path);
+  Result<UniqueFd> mine = Error::from_errno(ENOENT, "");
+  if (top) mine = open_exact_dir(top->get(), uid_name, owner.uid, 0700, user_path);
+  const bool missing = top ? !mine && mine.error().err == ENOENT : top.error().err == ENOENT;
+  if (missing) {
+    // Made as root (file-system ids 0): in a directory everybody may write
+    // nothing of ours is ever the caller's or made through a name the
+    // caller could have prepared; the user's own is handed over on its fd.
+    Status made = as_file_system_root(raised, cap_bit(CAP_CHOWN), [&]() -> Status {
+      if (!top) top = make_exact_dir(base_fd.get(), "confine", {0, 0}, 0711, top_path);
+      if (!top) return top.error();
+      mine = make_exact_dir(top->get(), uid_name, owner, 0700, user_path);
+      return mine.status();
+    });
+    if (!made && top) return made.error().context("tmp directory");
+  }
+  if (!top) {
+    Error e = top.error();
+    if (e.err == EPERM || e.err == ELOOP)
+      e.message += " (made by someone else before confine: remove it; confine's tmpfiles.d "
+                   "entry makes it at boot)";
+    return e.context("tmp directory");
+  }
+  if (!mine) return mine.error().context("tmp directory");
+  // <APP_ID>: the user's own, in their own directory.
+  auto app = make_exact_dir(mine->get(), id.str(), owner, 0700, layout.tmp_dir(id, owner.uid));
+  if (!app) return app.error().context("tmp directory");
   return layout.tmp_dir(id, owner.uid);
 }
 

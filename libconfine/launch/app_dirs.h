@@ -2,7 +2,7 @@
 // live"): the per-user data dir and the per-app-per-user tmp dir, plus the
 // package data dir when it is missing and we are root.
 //
-// confine-run may hold capabilities (CAP_DAC_OVERRIDE, ...) or be root while
+// confine-run may hold capabilities (file capabilities) or be root while
 // it creates directories inside places the caller controls ($HOME) or that
 // everybody can write (/tmp). An attacker may have prepared those places with
 // symlinks or directories of their own, so every component is created with
@@ -52,10 +52,17 @@ Result<UniqueFd> ensure_owned_dirs(const OwnedDirSpec& spec, DirOwner owner);
 Result<std::string> ensure_user_data_dir(const std::string& home, const PackageKey& key,
                                          const std::string& version, DirOwner owner);
 
-// <tmp_dir>/confine-<uid>/<APP_ID>, both exactly 0700 and owned by the user:
-// a pre-created /tmp/confine-<uid> that is a symlink, someone else's, or
-// readable by others is refused. Returns the path.
-Result<std::string> ensure_tmp_dir(const Layout& layout, const AppId& id, DirOwner owner);
+// <tmp_dir>/confine/<uid>/<APP_ID>. <tmp_dir>/confine is root's, mode 0711
+// (nobody else can create or list names in it; a tmpfiles.d entry makes it
+// at boot, the launcher when it is missing); <uid> and <APP_ID> are exactly
+// 0700 and the user's. What the launcher makes in places everybody may write
+// it makes with file-system ids 0 (`raised`: the caller holds file
+// capabilities, and cap_setuid, cap_setgid, cap_chown are raised for it), so
+// no user can pre-create a name another user's launch needs. A parent that is
+// a symlink, someone else's or of another mode is refused, naming it.
+// Returns the path.
+Result<std::string> ensure_tmp_dir(const Layout& layout, const AppId& id, DirOwner owner,
+                                   bool raised);
 
 // <data_dir>/<key>/<version>. `confine install` creates it; when it is
 // missing and `may_create` (we are root) it is created 0755 root-owned. When

@@ -2,6 +2,7 @@
 
 #include <linux/capability.h>
 #include <sys/auxv.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -176,6 +177,37 @@ Status lower_effective() {
   CapState want = *s;
   want.effective = 0;
   return capset_all(want).context("cannot lower capabilities");
+}
+
+Status use_root_fs_ids() {
+  // setfsuid/setfsgid answer with the previous id whether or not they
+  // changed it: read the result back with an invalid id (-1 changes nothing).
+  ::setfsgid(0);
+  ::setfsuid(0);
+  if (::setfsuid(static_cast<uid_t>(-1)) == 0 && ::setfsgid(static_cast<gid_t>(-1)) == 0)
+    return Status::Ok();
+  restore_fs_ids();
+  return Error::from_errno(EPERM,
+                           "cannot act with file-system uid and gid 0 (confine-run needs "
+                           "cap_setuid and cap_setgid: run confine-setcap)");
+}
+
+void restore_fs_ids() {
+  ::setfsuid(::geteuid());
+  ::setfsgid(::getegid());
+}
+
+Status as_file_system_root(bool raised, CapSet caps, const std::function<Status()>& fn) {
+  if (raised)
+    if (auto s = raise_effective(caps | cap_bit(CAP_SETUID) | cap_bit(CAP_SETGID)); !s) return s;
+  Status result = use_root_fs_ids();
+  if (result) {
+    result = fn();
+    restore_fs_ids();
+  }
+  if (raised)
+    if (auto s = lower_effective(); !s && result.ok()) result = s;
+  return result;
 }
 
 Status drop_to(CapSet keep, int last_cap) {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -62,6 +63,24 @@ Result<CapState> read_caps();
 Status raise_effective(CapSet caps);
 // Clears the effective set (permitted stays, for the privileges step).
 Status lower_effective();
+
+// Makes the calling thread's file-system uid and gid 0 (needs cap_setuid and
+// cap_setgid effective when the caller is not root), so that every directory
+// created until restore_fs_ids() is root's from the moment it exists (for
+// cgroups: also the files the kernel puts in it, cgroup.procs, cgroup.kill,
+// cgroup.freeze, ...): there is no moment at which an ordinary caller, who
+// can stop its own confine-run at any instruction, owns what it creates in
+// a place others use. Checked by reading the ids back. No allocation on
+// success.
+Status use_root_fs_ids();
+// Back to file-system ids equal to the effective ids.
+void restore_fs_ids();
+
+// Runs `fn` with file-system ids 0 and, when `raised` (a file-capability
+// caller, whose effective set is empty), cap_setuid, cap_setgid and `caps`
+// effective; lowers them and restores the ids afterwards, whatever `fn`
+// returned. For root's own work done before the confinement steps.
+Status as_file_system_root(bool raised, CapSet caps, const std::function<Status()>& fn);
 
 // Reduces this process to `keep` as described above and verifies the
 // result: permitted = effective = `keep`, inheritable and ambient empty,

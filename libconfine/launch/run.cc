@@ -101,7 +101,8 @@ int run_app(const RunRequest& req) {
   const std::string home = pw->pw_dir;
   auto user_data = ensure_user_data_dir(home, id.key, id.version, owner);
   if (!user_data) return fail(kExitCannotRun, user_data.error().describe());
-  auto tmp = ensure_tmp_dir(layout, id, owner);
+  const bool raised = uid != 0 && getauxval(AT_SECURE) != 0;
+  auto tmp = ensure_tmp_dir(layout, id, owner, raised);
   if (!tmp) return fail(kExitCannotRun, tmp.error().describe());
 
   // 3. Environment, built now as the final envp strings.
@@ -119,8 +120,7 @@ int run_app(const RunRequest& req) {
   if (auto s = apply_nice(req.config.nice); !s) return fail(kExitCannotRun, s.error().describe());
 
   // 6. Confinement steps: every prepare() (may allocate, may fail)...
-  LaunchContext ctx{req.config, layout, app.record, uid, gid, uid != 0 && getauxval(AT_SECURE) != 0,
-                    {},         {}};
+  LaunchContext ctx{req.config, layout, app.record, uid, gid, raised, {}, {}};
   ctx.policy_dir = &app.policy_dir;
   ctx.paths = {app.install_dir, env_in.data_dir, *user_data, *tmp, home};  // Landlock's variables
   std::vector<std::unique_ptr<LaunchStep>> steps = launch_steps();

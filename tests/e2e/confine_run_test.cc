@@ -49,7 +49,7 @@ TEST_F(ConfineRun, AppSeesExactlyTheSpecEnvironment) {
   const std::string user_data =
       SampleInstall::real_home() + "/.local/share/confine/" + s_.key() + "/1.0";
   const std::string tmp =
-      s_.config().tmp_dir + "/confine-" + std::to_string(getuid()) + "/" + s_.app_id("show", "1.0");
+      s_.config().tmp_dir + "/confine/" + std::to_string(getuid()) + "/" + s_.app_id("show", "1.0");
   const std::map<std::string, std::string> expected = {
     {"PATH", "/usr/bin:/bin"},
     {"KEEP", "me"},
@@ -248,12 +248,11 @@ TEST_F(ConfineRun, CurrentLinkLeavingThePackageIs125) {
 }
 
 TEST_F(ConfineRun, AttackerTmpRootIs125) {
-  // Someone pre-created <tmp>/confine-<uid> as a symlink to their own dir.
+  // Someone pre-created <tmp>/confine as a symlink to their own dir.
   std::string attacker = s_.dir() / "attacker";
   std::filesystem::create_directory(attacker);
   ASSERT_EQ(::chmod(attacker.c_str(), 0777), 0);
-  std::filesystem::create_directory_symlink(
-      attacker, s_.config().tmp_dir + "/confine-" + std::to_string(getuid()));
+  std::filesystem::create_directory_symlink(attacker, s_.config().tmp_dir + "/confine");
   expect_status(s_.run({s_.key() + "_show"}), 125, "tmp directory: ");
   EXPECT_TRUE(std::filesystem::is_empty(attacker));
 }

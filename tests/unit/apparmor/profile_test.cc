@@ -42,7 +42,7 @@ TEST(ProfileEmitter, DefinesThePathVariablesFromTheLayout) {
   EXPECT_TRUE(contains_line(
       text, "@{CONFINE_APP_USER_DATA_PATH}=@{HOME}/.local/share/confine/foo.acme/1.0"))
       << text;
-  EXPECT_TRUE(contains_line(text, "@{CONFINE_APP_TMPDIR}=/var/tmp/confine-[0-9]*/foo.acme_cli_1.0"))
+  EXPECT_TRUE(contains_line(text, "@{CONFINE_APP_TMPDIR}=/var/tmp/confine/[0-9]*/foo.acme_cli_1.0"))
       << text;
 }
 
@@ -156,7 +156,7 @@ TEST(ProfileEmitter, QuotesPathsWithSpacesAndEscapesQuotes) {
   EXPECT_TRUE(contains_line(text, "@{CONFINE_APP_PATH}=\"/srv/my apps/foo.acme/1.0\"")) << text;
   // A glob character in a configured directory matches only itself.
   EXPECT_TRUE(
-      contains_line(text, "@{CONFINE_APP_TMPDIR}=/tmp/x\\*y/confine-[0-9]*/foo.acme_cli_1.0"))
+      contains_line(text, "@{CONFINE_APP_TMPDIR}=/tmp/x\\*y/confine/[0-9]*/foo.acme_cli_1.0"))
       << text;
   EXPECT_TRUE(contains_line(text, "  \"@{CONFINE_APP_PATH}/data dir/**\" r,")) << text;
   expect_parser_accepts(text, app_id(), c);

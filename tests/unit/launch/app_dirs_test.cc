@@ -1,10 +1,16 @@
 #include "launch/app_dirs.h"
 
 #include <gtest/gtest.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <functional>
+
+#include "launch/privileges.h"
 
 #include "test_support.h"
 
@@ -86,10 +92,11 @@ TEST_F(AppDirs, RootCreatingForAnotherUserHandsDirectoriesOver) {
     EXPECT_EQ(s.uid, kOther) << rel;
     EXPECT_EQ(s.gid, kOther) << rel;
   }
-  auto t = ensure_tmp_dir(layout_, id_, DirOwner{kOther, kOther});
+  auto t = ensure_tmp_dir(layout_, id_, DirOwner{kOther, kOther}, false);
   ASSERT_TRUE(t) << t.error().describe();
   EXPECT_EQ(lstat_of(*t).uid, kOther);
-  EXPECT_EQ(lstat_of(config_.tmp_dir + "/confine-65534").uid, kOther);
+  EXPECT_EQ(lstat_of(config_.tmp_dir + "/confine/65534").uid, kOther);
+  EXPECT_EQ(lstat_of(config_.tmp_dir + "/confine").uid, 0u);
 }
 
 TEST_F(AppDirs, ExistingUserDirectoriesKeepTheirMode) {
@@ -134,72 +141,142 @@ TEST_F(AppDirs, RelativeHomeIsRefused) {
 
 TEST_F(AppDirs, TmpDirIsExactly0700WhateverTheUmask) {
   mode_t old = ::umask(0777);  // mkdir alone would create mode 0000
-  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0});
+  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false);
   ::umask(old);
   ASSERT_TRUE(t) << t.error().describe();
-  EXPECT_EQ(*t, config_.tmp_dir + "/confine-0/hello.example_cli_1.0");
-  EXPECT_EQ(lstat_of(config_.tmp_dir + "/confine-0").mode, 0700u);
+  EXPECT_EQ(*t, config_.tmp_dir + "/confine/0/hello.example_cli_1.0");
+  EXPECT_EQ(lstat_of(config_.tmp_dir + "/confine").mode, 0711u);
+  EXPECT_EQ(lstat_of(config_.tmp_dir + "/confine").uid, 0u);
+  EXPECT_EQ(lstat_of(config_.tmp_dir + "/confine/0").mode, 0700u);
   EXPECT_EQ(lstat_of(*t).mode, 0700u);
   EXPECT_EQ(lstat_of(*t).uid, 0u);
 }
 
+// Runs `fn` in a child as `uid`, keeping root's permitted capabilities when
+// `file_caps` (nothing effective: what file capabilities give an ordinary
+// user), or none. Returns the child's exit status.
+int as_user(uid_t uid, bool file_caps, const std::function<int()>& fn) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if ((file_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) || setresgid(uid, uid, uid) != 0 ||
+        setresuid(uid, uid, uid) != 0)
+      _exit(100);
+    _exit(fn());
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The attack: a local user takes the name of another user's tmp parent
+// before that user's first launch (mkdir -m700, or a symlink to /etc), so
+// that every launch of the victim fails. The parents now live in root's
+// <tmp_dir>/confine, where no user can create a name.
+TEST_F(AppDirs, NoUserCanTakeAnotherUsersTmpParent) {
+  constexpr uid_t kVictim = 4242;
+  // A first launch (any user's) has made <tmp_dir>/confine.
+  ASSERT_TRUE(ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false));
+  const std::string top = config_.tmp_dir + "/confine";
+  EXPECT_EQ(as_user(kOther, false, [&] {
+              const std::string victims = top + "/" + std::to_string(kVictim);
+              bool refused = ::mkdir(victims.c_str(), 0700) != 0 && errno == EACCES &&
+                             ::symlink("/etc", victims.c_str()) != 0 && errno == EACCES;
+              // The old names are no one's business any more.
+              ::mkdir((config_.tmp_dir + "/confine-" + std::to_string(kVictim)).c_str(), 0700);
+              return refused ? 0 : 1;
+            }),
+            0);
+  // The victim's launch (file capabilities) works, and its parent is theirs.
+  EXPECT_EQ(as_user(kVictim, true, [&] {
+              auto t = ensure_tmp_dir(layout_, id_, DirOwner{kVictim, kVictim}, true);
+              if (!t) {
+                std::fprintf(stderr, "%s\n", t.error().describe().c_str());
+                return 1;
+              }
+              // The capabilities raised for it are lowered again.
+              auto caps = read_caps();
+              return caps && caps->effective == 0 ? 0 : 2;
+            }),
+            0);
+  Stat mine = lstat_of(top + "/" + std::to_string(kVictim));
+  EXPECT_EQ(mine.uid, kVictim);
+  EXPECT_EQ(mine.mode, 0700u);
+  EXPECT_EQ(lstat_of(top + "/" + std::to_string(kVictim) + "/" + id_.str()).uid, kVictim);
+}
+
+TEST_F(AppDirs, AUserWithoutFileCapabilitiesCannotMakeTheirParent) {
+  ASSERT_TRUE(ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false));
+  EXPECT_EQ(as_user(4243, false, [&] {
+              auto t = ensure_tmp_dir(layout_, id_, DirOwner{4243, 4243}, true);
+              return !t && t.error().message.find("cannot act with file-system uid and gid 0") !=
+                               std::string::npos
+                         ? 0
+                         : 1;
+            }),
+            0);
+}
+
 TEST_F(AppDirs, AttackerSymlinkAsTmpRootIsRefused) {
-  // Another user pre-creates /tmp/confine-<victim> as a symlink to a
-  // directory of their own, hoping the victim's app writes there.
+  // Another user made <tmp_dir>/confine a symlink to a directory of their
+  // own before any launch, hoping apps write there.
   std::string attacker = dir_ / "attacker";
   std::filesystem::create_directory(attacker);
   ASSERT_EQ(::chown(attacker.c_str(), kOther, kOther), 0);
   ::chmod(attacker.c_str(), 0777);
-  std::filesystem::create_directory_symlink(attacker, config_.tmp_dir + "/confine-0");
-  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0});
+  std::filesystem::create_directory_symlink(attacker, config_.tmp_dir + "/confine");
+  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false);
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().err, ELOOP);
-  EXPECT_NE(t.error().message.find("confine-0 is a symlink"), std::string::npos)
+  EXPECT_NE(t.error().message.find("cannot open " + config_.tmp_dir + "/confine"),
+            std::string::npos)
       << t.error().message;
+  EXPECT_NE(t.error().message.find("tmpfiles.d"), std::string::npos) << t.error().message;
   EXPECT_TRUE(is_empty_dir(attacker));
-  EXPECT_TRUE(lstat_of(config_.tmp_dir + "/confine-0").is_link);  // not replaced either
+  EXPECT_TRUE(lstat_of(config_.tmp_dir + "/confine").is_link);  // not replaced either
 }
 
 TEST_F(AppDirs, AttackerSymlinkToAFileIsRefused) {
   std::string target = dir_ / "file";
   confine::testing::write_file(target, "x");
-  std::filesystem::create_symlink(target, config_.tmp_dir + "/confine-0");
-  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0});
+  std::filesystem::create_symlink(target, config_.tmp_dir + "/confine");
+  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false);
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().err, ELOOP);
 }
 
 TEST_F(AppDirs, AttackerOwnedTmpRootIsRefused) {
-  std::string root = config_.tmp_dir + "/confine-0";
-  ASSERT_EQ(::mkdir(root.c_str(), 0700), 0);
+  std::string root = config_.tmp_dir + "/confine";
+  ASSERT_EQ(::mkdir(root.c_str(), 0711), 0);
+  ASSERT_EQ(::chmod(root.c_str(), 0711), 0);
   ASSERT_EQ(::chown(root.c_str(), kOther, kOther), 0);
-  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0});
+  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false);
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().err, EPERM);
-  EXPECT_NE(t.error().message.find("owned by uid 65534, not 0"), std::string::npos)
+  EXPECT_NE(t.error().message.find("owned by uid 65534 with mode 0711, not uid 0"),
+            std::string::npos)
       << t.error().message;
   EXPECT_TRUE(is_empty_dir(root));
 }
 
-TEST_F(AppDirs, TmpRootReadableByOthersIsRefused) {
-  std::string root = config_.tmp_dir + "/confine-0";
-  ASSERT_EQ(::mkdir(root.c_str(), 0700), 0);
+TEST_F(AppDirs, TmpParentReadableByOthersIsRefused) {
+  ASSERT_TRUE(ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false));
+  std::string root = config_.tmp_dir + "/confine/0";
   ASSERT_EQ(::chmod(root.c_str(), 0755), 0);
-  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0});
+  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false);
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().err, EPERM);
-  EXPECT_NE(t.error().message.find("has mode 0755, not 0700"), std::string::npos)
+  EXPECT_NE(t.error().message.find("with mode 0755, not uid 0 with mode 0700"), std::string::npos)
       << t.error().message;
 }
 
 TEST_F(AppDirs, AttackerSymlinkAsAppTmpDirIsRefused) {
-  std::string root = config_.tmp_dir + "/confine-0";
-  ASSERT_TRUE(ensure_tmp_dir(layout_, id_, DirOwner{0, 0}));
+  std::string root = config_.tmp_dir + "/confine/0";
+  ASSERT_TRUE(ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false));
   std::filesystem::remove(root + "/" + id_.str());
   std::string attacker = dir_ / "attacker";
   std::filesystem::create_directory(attacker);
   std::filesystem::create_directory_symlink(attacker, root + "/" + id_.str());
-  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0});
+  auto t = ensure_tmp_dir(layout_, id_, DirOwner{0, 0}, false);
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().err, ELOOP);
 }
