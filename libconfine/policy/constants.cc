@@ -51,6 +51,8 @@ constexpr Constant kConstants[] = {
     C(SOCK_NONBLOCK), C(SOCK_RAW), C(SOCK_SEQPACKET),
     C(SOCK_STREAM), C(S_ISGID), C(S_ISUID), C(TIOCLINUX), C(TIOCSETD),
     C(TIOCSTI),
+    // memfd_create flags of Linux 6.3, newer than Debian 12's headers.
+    {"MFD_EXEC", 0x10}, {"MFD_NOEXEC_SEAL", 0x8},
     {"PER_QUERY", 0xffffffffu},  // personality(0xffffffff) only reads the persona
     {"SOCK_TYPE_MASK", 0xf},  // the type bits of socket()'s second argument
 };

@@ -17,6 +17,7 @@
 #include <linux/landlock.h>
 #include <linux/openat2.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -29,6 +30,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,11 +54,12 @@ std::string result(long rc) {
 }
 
 // Prefixed to every attempt's name ("tmp:", "data:"), for suites run in
-// several places.
-std::string where;
+// several places. A plain pointer: the probe runs from a constructor,
+// before this file's dynamic initializers.
+const char* where = "";
 
 void say(const std::string& attempt, long rc) {
-  std::printf("%s%s=%s\n", where.c_str(), attempt.c_str(), result(rc).c_str());
+  std::printf("%s%s=%s\n", where, attempt.c_str(), result(rc).c_str());
   std::fflush(stdout);
 }
 
@@ -105,9 +108,100 @@ void probe_setid(const std::string& dir) {
   say("openat2-read", ::syscall(SYS_openat2, AT_FDCWD, f.c_str(), &how, sizeof how));
 }
 
+// Copies this binary into `fd`, so that executing `fd` runs the probe.
+bool copy_self(int fd) {
+  int self = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (self < 0) return false;
+  char buf[65536];
+  ssize_t n;
+  bool ok = true;
+  while (ok && (n = ::read(self, buf, sizeof buf)) > 0) ok = ::write(fd, buf, n) == n;
+  ::close(self);
+  return ok && n == 0;
+}
+
+// Runs `exec` in a child: "OK" when it started the probe's "ran" suite
+// (exit 42), else the errno the exec failed with.
+void try_exec(const std::string& attempt, const std::function<void(char**)>& exec) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) return say(attempt, -1);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    char arg0[] = "escape-probe", arg1[] = "ran";
+    char* argv[] = {arg0, arg1, nullptr};
+    exec(argv);
+    int e = errno;
+    (void)!::write(p[1], &e, sizeof e);
+    ::_exit(1);
+  }
+  ::close(p[1]);
+  int e = 0, status = 0;
+  ssize_t got = ::read(p[0], &e, sizeof e);
+  ::close(p[0]);
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 42) return say(attempt, 0);
+  errno = got == sizeof e ? e : EIO;
+  say(attempt, -1);
+}
+
+constexpr unsigned kMfdNoexecSeal = 0x8;  // MFD_NOEXEC_SEAL, Linux 6.3 (not in 6.1's headers)
+constexpr unsigned kMfdExec = 0x10;       // MFD_EXEC
+
+// Executing what the app wrote: anonymous files (memfd, O_TMPFILE) through
+// execveat(AT_EMPTY_PATH) and /proc/self/fd, and a file in its TMPDIR.
+void probe_exec(const std::string& tmp) {
+  try_exec("exec-install-dir", [](char** argv) { ::execve("/proc/self/exe", argv, environ); });
+  long plain = ::syscall(SYS_memfd_create, "x", MFD_CLOEXEC);
+  say("memfd-create", plain);
+  say("memfd-create-exec", ::syscall(SYS_memfd_create, "x", MFD_CLOEXEC | kMfdExec));
+  long sealed = ::syscall(SYS_memfd_create, "x", MFD_CLOEXEC | kMfdNoexecSeal);
+  say("memfd-create-noexec-seal", sealed);
+  say("memfd-noexec-write", sealed >= 0 && copy_self(static_cast<int>(sealed)) ? 0 : -1);
+  say("memfd-noexec-fchmod-0755", ::syscall(SYS_fchmod, sealed, 0755));
+  for (long fd : {plain, sealed}) {
+    if (fd < 0) continue;
+    const std::string what = fd == plain ? "memfd" : "memfd-noexec";
+    if (fd == plain) copy_self(static_cast<int>(fd));
+    try_exec(what + "-execveat-empty-path", [fd](char** argv) {
+      ::syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+    });
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+    try_exec(what + "-execve-proc-fd", [&](char** argv) { ::execve(proc.c_str(), argv, environ); });
+  }
+  long tf = sys_open(tmp, O_TMPFILE | O_RDWR, 0755);
+  say("tmpfile-create", tf);
+  if (tf >= 0) {
+    copy_self(static_cast<int>(tf));
+    try_exec("tmpfile-execveat-empty-path", [tf](char** argv) {
+      ::syscall(SYS_execveat, tf, "", argv, environ, AT_EMPTY_PATH);
+    });
+    const std::string proc = "/proc/self/fd/" + std::to_string(tf);
+    try_exec("tmpfile-execve-proc-fd",
+             [&](char** argv) { ::execve(proc.c_str(), argv, environ); });
+  }
+  const std::string file = tmp + "/run-me";
+  long ff = sys_open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0755);
+  if (ff >= 0) {
+    copy_self(static_cast<int>(ff));
+    ::close(static_cast<int>(ff));
+  }
+  try_exec("tmp-file-execve", [&](char** argv) { ::execve(file.c_str(), argv, environ); });
+  long of = ::open(file.c_str(), O_PATH | O_CLOEXEC);
+  try_exec("tmp-file-execveat-empty-path", [of](char** argv) {
+    ::syscall(SYS_execveat, of, "", argv, environ, AT_EMPTY_PATH);
+  });
+}
+
 int probe_main(int argc, char** argv) {
   if (argc < 2) return 2;
   const std::string suite = argv[1];
+  if (suite == "ran") return 42;
+  if (suite == "exec") {
+    const char* tmp = std::getenv("TMPDIR");
+    if (!tmp) return 3;
+    probe_exec(tmp);
+    return 0;
+  }
   if (suite == "setid") {
     // Its TMPDIR and its data dir: the system one as root, the per-user one
     // otherwise (the system one is root's).
@@ -384,6 +478,36 @@ TEST_P(Escape, NoSetuidOrSetgidBitCanBeSet) {
     EXPECT_EQ(setid_files(pkg_->dir() / "tmp"), std::vector<std::string>{}) << who;
     EXPECT_EQ(setid_files(pkg_->dir() / "data"), std::vector<std::string>{}) << who;
     EXPECT_EQ(setid_files(pkg_->home()), std::vector<std::string>{}) << who;
+  }
+}
+
+// Nothing the app wrote can be executed: not through a memfd (which
+// Landlock does not see: it lives on an internal mount), not through an
+// O_TMPFILE or a file in its TMPDIR (Landlock grants no execute there).
+// memfd_create is allowed only with MFD_NOEXEC_SEAL (the kernel then
+// refuses to execute it whatever the path), and execveat of an fd
+// (AT_EMPTY_PATH) is denied outright.
+TEST_P(Escape, NothingTheAppWroteRuns) {
+  for (bool user : {false, true}) {
+    const std::string who = user ? "user" : "root";
+    RunResult r = user ? pkg_->as_user({"exec"}) : pkg_->as_root({"exec"});
+    // The restricted template runs only its own files, and its exec flag
+    // the same way: execveat is denied there too.
+    expect_results(r,
+                   {{"exec-install-dir", "OK"},
+                    {"memfd-create", "EACCES"},
+                    {"memfd-create-exec", "EACCES"},
+                    {"memfd-create-noexec-seal", "OK"},
+                    {"memfd-noexec-write", "OK"},
+                    {"memfd-noexec-fchmod-0755", "EPERM"},
+                    {"memfd-noexec-execveat-empty-path", "EACCES"},
+                    {"memfd-noexec-execve-proc-fd", "EACCES"},
+                    {"tmpfile-create", "OK"},
+                    {"tmpfile-execveat-empty-path", "EACCES"},
+                    {"tmpfile-execve-proc-fd", "EACCES"},
+                    {"tmp-file-execve", "EACCES"},
+                    {"tmp-file-execveat-empty-path", "EACCES"}},
+                   who);
   }
 }
 
