@@ -11,6 +11,9 @@
 // or start it (including usage errors: the app never ran); 126 the app's file
 // is not executable; 127 no such app.
 #include <fcntl.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -61,10 +64,30 @@ int error(const std::string& what) {
 
 // A privileged process started with fd 0, 1 or 2 closed would hand that
 // number to the next file it opens, and the app (or our own error messages)
-// would then write into it. Fill the gaps with /dev/null.
+// would then write into it. Fill the gaps with /dev/null, open for reading
+// and writing (confine-run(1)). In a file-capability start (AT_SECURE) glibc
+// has already filled them before main: fd 0 with /dev/full write-only, 1 and
+// 2 with /dev/null read-only; those are replaced the same way, so the app
+// finds what the man page promises whoever started it.
+bool glibc_secure_substitute(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode)) return false;
+  const int acc = fcntl(fd, F_GETFL) & O_ACCMODE;
+  return fd == 0 ? st.st_rdev == makedev(1, 7) && acc == O_WRONLY
+                 : st.st_rdev == makedev(1, 3) && acc == O_RDONLY;
+}
+
 bool ensure_std_fds() {
+  const bool secure = getauxval(AT_SECURE) != 0;
   for (int fd = 0; fd <= 2; ++fd) {
-    if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    if (fcntl(fd, F_GETFD) >= 0) {
+      if (!secure || !glibc_secure_substitute(fd)) continue;
+      int n = open("/dev/null", O_RDWR | O_CLOEXEC);
+      if (n < 0 || dup2(n, fd) != fd) return false;
+      close(n);
+      continue;
+    }
+    if (errno != EBADF) continue;
     int n = open("/dev/null", O_RDWR);
     if (n != fd) return false;
   }

@@ -107,7 +107,7 @@ class ProbeInstall {
   // Runs `binary` (confine-run or a copy) as root or the test user, with
   // cgroup2 unmounted when `v1`, on the probe app with `paths`.
   RunResult launch(const std::string& binary, bool as_user, bool v1,
-                   const std::vector<std::string>& paths) {
+                   const std::vector<std::string>& paths, bool close_std_fds = false) {
     const std::string ovl = dir_ / ("ovl" + std::to_string(++copies_));
     fs::create_directories(ovl + "/upper");
     fs::create_directories(ovl + "/work");
@@ -125,6 +125,8 @@ class ProbeInstall {
         std::to_string(kUser) + ":" + std::to_string(kUser) + "::" + dir_ / "home" +
         ":/bin/sh' >> /etc/passwd\n";
     if (v1) script += "for m in $(findmnt -rn -t cgroup2 -o TARGET); do umount \"$m\"; done\n";
+    // The app reports on fd 3 (the test's stdout) what it finds on 0-2.
+    if (close_std_fds) script += "exec 3>&1 0<&- 1>&- 2>&-\n";
     script += as_user ? "exec setpriv --reuid " + std::to_string(kUser) + " --regid " +
                             std::to_string(kUser) + " --clear-groups -- " + binary +
                             " --verbose \"$@\"\n"
@@ -246,6 +248,27 @@ TEST_P(ConfineRunDevices, OrdinaryUserWithFileCapabilitiesHoldsNothingAndIsConfi
   // before Landlock's open hook).
   EXPECT_EQ(opened(r.out, p.node("mem")), "EPERM");
   EXPECT_EQ(opened(r.out, p.node("loop0")), "EPERM");
+}
+
+// A caller that closed fds 0-2: the app gets /dev/null on each, open for
+// reading and writing, as confine-run(1) says. (In a file-capability start
+// glibc fills closed standard fds first, fd 0 with /dev/full write-only and
+// 1-2 with /dev/null read-only, before confine-run's main runs.)
+TEST_P(ConfineRunDevices, ClosedStandardFdsAreDevNullForTheApp) {
+  REQUIRE_TOOLS();
+  const bool v1 = GetParam();
+  CONFINE_REQUIRE(v1 ? facts().v1 : facts().v2,
+                  std::string(v1 ? "no v1 devices controller" : "no cgroup2"));
+  ProbeInstall p;
+  ASSERT_EQ(p.install().status, 0);
+  const std::string bin = p.binary_with(setcap_caps(v1 ? "v1" : "v2"));
+  for (bool as_user : {true, false}) {
+    SCOPED_TRACE(as_user ? "ordinary user, file capabilities" : "root");
+    auto r = p.launch(as_user ? bin : build_path("launcher/confine-run"), as_user, v1, {}, true);
+    ASSERT_EQ(r.status, 0) << r.out;
+    for (const char* fd : {"fd0=/dev/null:rw", "fd1=/dev/null:rw", "fd2=/dev/null:rw"})
+      EXPECT_NE(r.out.find(std::string(fd) + "\n"), std::string::npos) << fd << "\n" << r.out;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Hierarchies, ConfineRunDevices, ::testing::Values(false, true),
