@@ -39,15 +39,29 @@ const char* debian_arch() {
 }
 
 bool is_stripped_variable(std::string_view name) {
-  // Families first: any variable with these prefixes.
-  for (std::string_view prefix : {"LD_", "MALLOC_", "CONFINE_"})
+  // Families first: any variable with these prefixes (environment.h).
+  for (std::string_view prefix : {"LD_", "MALLOC_", "CONFINE_", "BASH_FUNC_", "LUA_"})
     if (name.starts_with(prefix)) return true;
-  // glibc's unsecure-envvars not covered by the families above, plus the two
+  // glibc's unsecure-envvars not covered by the families above, the startup
+  // code and module paths of interpreters and plugin loaders, plus the two
   // variables confine-run sets itself.
   static constexpr std::string_view kExact[] = {
-      "GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN",
-      "LOCPATH",    "NIS_PATH",    "NLSPATH",        "RES_OPTIONS", "RESOLV_HOST_CONF",
-      "TZDIR",      "TMPDIR",      "HOME",
+      "GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN", "LOCPATH",
+      "NIS_PATH", "NLSPATH", "RES_OPTIONS", "RESOLV_HOST_CONF", "TZDIR",
+      // shells
+      "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4",
+      // Python, Perl, Ruby, Node.js, Java, Tcl
+      "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "PYTHONBREAKPOINT",
+      "PYTHONINSPECT", "PYTHONPLATLIBDIR", "PYTHONEXECUTABLE", "PYTHONPYCACHEPREFIX",
+      "PERL5LIB", "PERLLIB", "PERL5OPT", "PERL5DB", "RUBYLIB", "RUBYOPT", "NODE_OPTIONS",
+      "NODE_PATH", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH",
+      "TCLLIBPATH",
+      // shared objects loaded as modules
+      "GIO_EXTRA_MODULES", "GTK_MODULES", "GTK3_MODULES", "GTK_PATH", "GST_PLUGIN_PATH",
+      "GST_PLUGIN_SYSTEM_PATH", "QT_PLUGIN_PATH", "QT_QPA_PLATFORM_PLUGIN_PATH", "OPENSSL_CONF",
+      "OPENSSL_ENGINES", "OPENSSL_MODULES",
+      // replaced by the app's own
+      "TMPDIR", "HOME",
   };
   for (std::string_view v : kExact)
     if (name == v) return true;

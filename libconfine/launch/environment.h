@@ -26,6 +26,24 @@
 //   GETCONF_DIR, HOSTALIASES, LOCALDOMAIN, LOCPATH, NIS_PATH, NLSPATH,
 //   RESOLV_HOST_CONF, RES_OPTIONS, TZDIR
 //                   make libc read caller-chosen files or change name lookup
+// The same reason covers the variables through which an interpreter or a
+// plugin loader runs or loads caller-chosen code at the start of any program
+// it runs, before the program's own code has a say:
+//   BASH_ENV, ENV, BASH_FUNC_*, SHELLOPTS, BASHOPTS, PS4   shells (a script
+//                   app runs BASH_ENV first; exported functions override
+//                   commands; xtrace runs PS4's substitutions)
+//   PYTHONPATH, PYTHONHOME, PYTHONSTARTUP, PYTHONUSERBASE, PYTHONBREAKPOINT,
+//   PYTHONINSPECT, PYTHONPLATLIBDIR, PYTHONEXECUTABLE, PYTHONPYCACHEPREFIX,
+//   PERL5LIB, PERLLIB, PERL5OPT, PERL5DB, RUBYLIB, RUBYOPT, NODE_OPTIONS,
+//   NODE_PATH, JAVA_TOOL_OPTIONS, _JAVA_OPTIONS, JDK_JAVA_OPTIONS, CLASSPATH,
+//   LUA_*, TCLLIBPATH
+//                   module search paths and startup options of interpreters
+//   GIO_EXTRA_MODULES, GTK_MODULES, GTK3_MODULES, GTK_PATH, GST_PLUGIN_PATH,
+//   GST_PLUGIN_SYSTEM_PATH, QT_PLUGIN_PATH, QT_QPA_PLATFORM_PLUGIN_PATH,
+//   OPENSSL_CONF, OPENSSL_ENGINES, OPENSSL_MODULES
+//                   shared objects loaded as modules by libraries
+// Variables a program consults on purpose when it decides to (EDITOR, PAGER,
+// GIT_*) pass through: they are input to the app like its arguments.
 //   TMPDIR, HOME    replaced by the app's own directories
 //   CONFINE_*       our own namespace: a caller must not fake CONFINE_APP_ID or
 //                   leave stale values (CONFINE_CONFIG, ...) for the app

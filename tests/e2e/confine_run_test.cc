@@ -42,7 +42,9 @@ TEST_F(ConfineRun, AppSeesExactlyTheSpecEnvironment) {
                         "LD_AUDIT=", "GCONV_PATH=/evil", "GLIBC_TUNABLES=glibc.malloc.check=0",
                         "MALLOC_TRACE=/tmp/evil-trace", "NLSPATH=/evil", "LOCPATH=/evil",
                         "HOSTALIASES=/evil", "RES_OPTIONS=debug", "TZDIR=/evil", "TMPDIR=/evil",
-                        "HOME=/evil", "CONFINE_APP_ID=fake_app_1", "CONFINE_CONFIG=/evil.json"});
+                        "HOME=/evil", "CONFINE_APP_ID=fake_app_1", "CONFINE_CONFIG=/evil.json",
+                        "BASH_ENV=/evil.sh", "ENV=/evil.sh", "PYTHONPATH=/evil",
+                        "BASH_FUNC_ls%%=() { /evil; }", "PERL5OPT=-M/evil", "NODE_OPTIONS=-r /evil"});
   ASSERT_EQ(r.status, 0) << r.err;
   AppView v = parse_app_output(r.out);
   const std::string inst = s_.install_dir("1.0");

@@ -14,7 +14,7 @@ AppEnvironmentInput sample_input(bool with_origin = true) {
   in.install_dir = "/apps/x/1.0";
   in.data_dir = "/data/x/1.0";
   in.user_data_dir = "/home/u/.local/share/confine/x/1.0";
-  in.tmp_dir = "/tmp/confine-1000/x";
+  in.tmp_dir = "/tmp/confine/1000/x";
   in.old_pwd = "/home/u/src";
   return in;
 }
@@ -51,10 +51,10 @@ TEST(Environment, SetsExactlyTheSpecVariables) {
   EXPECT_EQ(only(m, "CONFINE_APP_PATH"), "/apps/x/1.0");
   EXPECT_EQ(only(m, "CONFINE_APP_DATA_PATH"), "/data/x/1.0");
   EXPECT_EQ(only(m, "CONFINE_APP_USER_DATA_PATH"), "/home/u/.local/share/confine/x/1.0");
-  EXPECT_EQ(only(m, "CONFINE_APP_TMPDIR"), "/tmp/confine-1000/x");
+  EXPECT_EQ(only(m, "CONFINE_APP_TMPDIR"), "/tmp/confine/1000/x");
   EXPECT_EQ(only(m, "CONFINE_OLD_PWD"), "/home/u/src");
   EXPECT_EQ(only(m, "HOME"), "/home/u/.local/share/confine/x/1.0");
-  EXPECT_EQ(only(m, "TMPDIR"), "/tmp/confine-1000/x");
+  EXPECT_EQ(only(m, "TMPDIR"), "/tmp/confine/1000/x");
 }
 
 TEST(Environment, OriginIsEmptyForNonAppTypes) {
@@ -119,7 +119,25 @@ TEST(Environment, LoaderAndLibcVariablesAreStripped) {
                                               "RES_OPTIONS",
                                               "TMPDIR",
                                               "TZDIR",
-                                              "HOME"};
+                                              "HOME",
+                                              // startup code of interpreters, module paths
+                                              "BASH_ENV",
+                                              "ENV",
+                                              "BASH_FUNC_ls%%",
+                                              "SHELLOPTS",
+                                              "PS4",
+                                              "PYTHONPATH",
+                                              "PYTHONHOME",
+                                              "PYTHONSTARTUP",
+                                              "PERL5LIB",
+                                              "PERL5OPT",
+                                              "RUBYOPT",
+                                              "NODE_OPTIONS",
+                                              "JAVA_TOOL_OPTIONS",
+                                              "LUA_INIT",
+                                              "LUA_PATH_5_4",
+                                              "GTK_MODULES",
+                                              "OPENSSL_CONF"};
   std::vector<std::string> storage;
   for (const auto& n : dangerous) storage.push_back(n + "=/evil");
   std::vector<const char*> caller;
@@ -132,7 +150,7 @@ TEST(Environment, LoaderAndLibcVariablesAreStripped) {
     for (auto [it, end] = m.equal_range(n); it != end; ++it) EXPECT_NE(it->second, "/evil") << n;
   }
   EXPECT_EQ(only(m, "KEEP"), "1");
-  EXPECT_EQ(only(m, "TMPDIR"), "/tmp/confine-1000/x");
+  EXPECT_EQ(only(m, "TMPDIR"), "/tmp/confine/1000/x");
   EXPECT_EQ(only(m, "HOME"), "/home/u/.local/share/confine/x/1.0");
 }
 
