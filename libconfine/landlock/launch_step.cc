@@ -1,10 +1,14 @@
 // The Landlock launch step (launch/steps.h: after privileges, before
 // AppArmor and seccomp).
 //
-// prepare(): decides whether the layer applies (config `landlock`:
-// if-available applies it only where AppArmor is not enabled; required
+// prepare(): decides whether the file rules apply (config `landlock`:
+// if-available applies them only where AppArmor is not enabled; required
 // always), reads and validates the app's rules, substitutes this launch's
-// directories, opens each path and adds it to a new ruleset. apply():
+// directories, opens each path and adds it to a new ruleset. On ABI 6 and
+// later the ruleset also scopes abstract unix sockets and signals to the
+// app (it can reach neither outside itself); where the file rules do not
+// apply (AppArmor confines the files, or no rules were installed), a
+// ruleset with the scopes only is still applied. apply():
 // sets no_new_privs where the kernel requires it (no CAP_SYS_ADMIN, as for
 // seccomp) and restricts this process, which the app inherits across
 // execve. No allocation in apply().
@@ -30,6 +34,25 @@ namespace confine::landlock {
 namespace {
 
 constexpr size_t kMaxFile = 64 * 1024;
+
+// struct landlock_ruleset_attr of Linux 6.12 (Debian 12's headers have only
+// the first field). The kernel accepts the larger struct on older ABIs as
+// long as the fields it does not know are zero.
+struct RulesetAttr {
+  uint64_t handled_access_fs = 0;
+  uint64_t handled_access_net = 0;  // ABI 4; never set: no network rules
+  uint64_t scoped = 0;              // ABI 6
+};
+constexpr uint64_t kScopeAbstractUnixSocket = 1ULL << 0;  // LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+constexpr uint64_t kScopeSignal = 1ULL << 1;              // LANDLOCK_SCOPE_SIGNAL
+constexpr int kScopesAbi = 6;
+
+// The scopes every app gets where the kernel has them: connecting (or
+// sending) to an abstract unix socket made outside the app, and signalling
+// a process outside it, fail with EPERM.
+uint64_t scopes_for_abi(int abi) {
+  return abi >= kScopesAbi ? kScopeAbstractUnixSocket | kScopeSignal : 0;
+}
 
 // Where a rule's path starts, and how it is opened. A variable's trusted
 // base (the user's home as the password database says, the configured
@@ -95,16 +118,17 @@ class LandlockStep final : public launch::LaunchStep {
 
   Status prepare(launch::LaunchContext& ctx) override {
     const bool required = ctx.config.landlock == LayerMode::Required;
-    if (!required) {
-      // Where AppArmor confines the filesystem it is the precise layer, and
-      // Landlock (which runs first) would hide its denials and log lines.
-      auto aa = apparmor::kernel_support();
-      if (aa && *aa == apparmor::KernelSupport::Enabled) return Status::Ok();
-    }
     // A refused probe is an error, never "no Landlock" (detect.h).
     auto probed = landlock_abi();
     if (!probed) return probed.error();
     const int abi = *probed;
+    if (!required) {
+      // Where AppArmor confines the filesystem it is the precise layer, and
+      // Landlock (which runs first) would hide its denials and log lines.
+      // The scopes are no file access: they apply under AppArmor too.
+      auto aa = apparmor::kernel_support();
+      if (aa && *aa == apparmor::KernelSupport::Enabled) return scopes_only(ctx, abi);
+    }
     if (abi == 0) {
       if (required)
         return Error::from_errno(ENOSYS,
@@ -119,7 +143,7 @@ class LandlockStep final : public launch::LaunchStep {
                                              ctx.record.id.str() +
                                              " and the configuration requires Landlock");
       ctx.skipped.push_back("landlock: no rules were installed for this app");
-      return Status::Ok();
+      return scopes_only(ctx, abi);
     }
     // Through the launch's checked policy_dir fd (read_trusted's checks).
     const std::string file = ctx.layout.landlock_rules(ctx.record.id);
@@ -129,11 +153,7 @@ class LandlockStep final : public launch::LaunchStep {
     if (!rules) return rules.error();
 
     const uint64_t handled = handled_for_abi(abi);
-    landlock_ruleset_attr attr{};
-    attr.handled_access_fs = handled;
-    ruleset_ =
-        UniqueFd(static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0)));
-    if (!ruleset_.valid()) return Error::from_errno(errno, "cannot create a Landlock ruleset");
+    if (auto s = create_ruleset(handled, scopes_for_abi(abi)); !s) return s;
     int added = 0;
     std::vector<Variable> vars = variables(ctx);
     std::string path;
@@ -163,7 +183,7 @@ class LandlockStep final : public launch::LaunchStep {
     }
     force_no_new_privs_ = ctx.config.no_new_privs;
     ctx.applied.push_back("landlock (ABI " + std::to_string(abi) + ", " + std::to_string(added) +
-                          " rules)");
+                          " rules" + scopes_text(abi) + ")");
     return Status::Ok();
   }
 
@@ -180,6 +200,32 @@ class LandlockStep final : public launch::LaunchStep {
   }
 
  private:
+  Status create_ruleset(uint64_t handled_fs, uint64_t scoped) {
+    RulesetAttr attr;
+    attr.handled_access_fs = handled_fs;
+    attr.scoped = scoped;
+    ruleset_ =
+        UniqueFd(static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0)));
+    if (!ruleset_.valid()) return Error::from_errno(errno, "cannot create a Landlock ruleset");
+    return Status::Ok();
+  }
+
+  static std::string scopes_text(int abi) {
+    return scopes_for_abi(abi) ? ", scoped: abstract unix sockets, signals" : "";
+  }
+
+  // A ruleset that handles no file access, only the scopes (nothing on a
+  // kernel before ABI 6).
+  Status scopes_only(launch::LaunchContext& ctx, int abi) {
+    const uint64_t scoped = scopes_for_abi(abi);
+    if (!scoped) return Status::Ok();
+    if (auto s = create_ruleset(0, scoped); !s) return s;
+    force_no_new_privs_ = ctx.config.no_new_privs;
+    ctx.applied.push_back("landlock (ABI " + std::to_string(abi) +
+                          ", scopes only: abstract unix sockets, signals)");
+    return Status::Ok();
+  }
+
   UniqueFd ruleset_;
   bool force_no_new_privs_ = false;
 };

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -192,10 +193,49 @@ void probe_exec(const std::string& tmp) {
   });
 }
 
+// Reaching processes and abstract unix sockets outside the app: a decoy
+// process `pid` of the app's uid, the test process that started us, PID 1,
+// and abstract sockets `stream_name` (listening) and `dgram_name` (bound).
+void probe_scope(pid_t pid, const std::string& stream_name, const std::string& dgram_name) {
+  say("kill-decoy-0", ::kill(pid, 0));
+  say("kill-decoy-SIGSTOP", ::kill(pid, SIGSTOP));
+  say("kill-decoy-SIGTERM", ::kill(pid, SIGTERM));
+  say("kill-decoy-SIGUSR1", ::kill(pid, SIGUSR1));
+  say("tgkill-decoy-SIGUSR1", ::syscall(SYS_tgkill, pid, pid, SIGUSR1));
+  siginfo_t info{};
+  info.si_signo = SIGUSR2;
+  info.si_code = SI_QUEUE;
+  info.si_pid = ::getpid();
+  info.si_uid = ::getuid();
+  say("rt_sigqueueinfo-decoy-SIGUSR2", ::syscall(SYS_rt_sigqueueinfo, pid, SIGUSR2, &info));
+  say("kill-parent-0", ::kill(::getppid(), 0));
+  say("kill-init-0", ::kill(1, 0));
+  say("kill-own-pgrp-0", ::kill(0, 0));  // control: the app's own processes
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::memcpy(a.sun_path + 1, stream_name.data(), stream_name.size());
+  const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + stream_name.size());
+  long s = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  say("abstract-connect", s < 0 ? s : ::connect(static_cast<int>(s), reinterpret_cast<sockaddr*>(&a), len));
+  // A socket pair is the app's own; its datagram end must still not reach
+  // a socket outside by address.
+  int pair[2];
+  long sp = ::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair);
+  std::memset(a.sun_path, 0, sizeof a.sun_path);
+  std::memcpy(a.sun_path + 1, dgram_name.data(), dgram_name.size());
+  const auto dlen = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + dgram_name.size());
+  say("abstract-sendto-from-pair",
+      sp < 0 ? sp : ::sendto(pair[0], "x", 1, 0, reinterpret_cast<sockaddr*>(&a), dlen));
+}
+
 int probe_main(int argc, char** argv) {
   if (argc < 2) return 2;
   const std::string suite = argv[1];
   if (suite == "ran") return 42;
+  if (suite == "scope" && argc == 5) {
+    probe_scope(std::atoi(argv[2]), argv[3], argv[4]);
+    return 0;
+  }
   if (suite == "exec") {
     const char* tmp = std::getenv("TMPDIR");
     if (!tmp) return 3;
@@ -406,18 +446,117 @@ std::vector<std::string> setid_files(const std::string& dir) {
   return out;
 }
 
+// A process of `uid` outside the app that records every signal it gets.
+class Decoy {
+ public:
+  explicit Decoy(uid_t uid) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::close(p[0]);
+      out_ = p[1];
+      struct sigaction sa {};
+      sa.sa_handler = [](int sig) {
+        char c = static_cast<char>(sig);
+        (void)!::write(out_, &c, 1);
+      };
+      for (int sig = 1; sig < 32; ++sig)
+        if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &sa, nullptr);
+      if (::setresgid(uid, uid, uid) != 0 || ::setresuid(uid, uid, uid) != 0) ::_exit(1);
+      (void)!::write(out_, "R", 1);
+      for (;;) ::pause();
+    }
+    ::close(p[1]);
+    in_ = p[0];
+    char c = 0;
+    ready_ = ::read(in_, &c, 1) == 1 && c == 'R';
+    ::fcntl(in_, F_SETFL, O_NONBLOCK);
+  }
+  ~Decoy() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (in_ >= 0) ::close(in_);
+  }
+  bool ready() const { return ready_; }
+  pid_t pid() const { return pid_; }
+  // Signals it caught, by number; "" when none reached it.
+  std::string caught() const {
+    std::string s;
+    char c;
+    while (::read(in_, &c, 1) == 1) s += std::to_string(c) + " ";
+    return s;
+  }
+  // Its state letter in /proc (S sleeping; T stopped; Z or '?' gone).
+  char state() const {
+    std::string stat;
+    try {
+      stat = read_file("/proc/" + std::to_string(pid_) + "/stat");
+    } catch (...) {
+      return '?';
+    }
+    auto p = stat.rfind(')');
+    return p == std::string::npos || p + 2 >= stat.size() ? '?' : stat[p + 2];
+  }
+
+ private:
+  static inline int out_ = -1;
+  pid_t pid_ = -1;
+  int in_ = -1;
+  bool ready_ = false;
+};
+
+// An abstract unix socket of the test's, outside every app.
+class AbstractListener {
+ public:
+  AbstractListener(int type, const std::string& name) : name_(name) {
+    fd_ = ::socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::memcpy(a.sun_path + 1, name.data(), name.size());
+    auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+    ok_ = fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0 &&
+          (type != SOCK_STREAM || ::listen(fd_, 8) == 0);
+    stream_ = type == SOCK_STREAM;
+  }
+  ~AbstractListener() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool ok() const { return ok_; }
+  const std::string& name() const { return name_; }
+  // Whether anything connected or sent to it.
+  bool reached() const {
+    if (stream_) {
+      int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c >= 0) ::close(c);
+      return c >= 0;
+    }
+    char b;
+    return ::recv(fd_, &b, 1, MSG_DONTWAIT) >= 0;
+  }
+
+ private:
+  std::string name_;
+  int fd_ = -1;
+  bool ok_ = false, stream_ = false;
+};
+
 // The security fields of each shipped template and group combination the
-// suite installs.
+// suite installs, and what socket(AF_UNIX) and socketpair(AF_UNIX) get there.
 struct Shape {
   const char* name;
   const char* security;
+  const char* unix_socket;
+  const char* socket_pair;
 };
 const Shape kShapes[] = {
-    {"DefaultCaps", ""},
-    {"NetworkService", "\"caps\": [\"network-service\"]"},
-    {"Home", "\"caps\": [\"home\"]"},
-    {"NoGroups", "\"caps\": []"},
-    {"Restricted", "\"security-template\": \"restricted\""},
+    {"DefaultCaps", "", "OK", "OK"},
+    {"NetworkService", "\"caps\": [\"network-service\"]", "OK", "OK"},
+    {"Home", "\"caps\": [\"home\"]", "EPERM", "EPERM"},
+    {"NoGroups", "\"caps\": []", "EPERM", "EPERM"},
+    {"Restricted", "\"security-template\": \"restricted\"", "EACCES", "EACCES"},
 };
 
 class Escape : public ::testing::TestWithParam<Shape> {
@@ -508,6 +647,44 @@ TEST_P(Escape, NothingTheAppWroteRuns) {
                     {"tmp-file-execve", "EACCES"},
                     {"tmp-file-execveat-empty-path", "EACCES"}},
                    who);
+  }
+}
+
+// Landlock's scopes: no signal reaches a process outside the app, even one
+// of the app's own uid (root's services are all root), and no connection
+// or datagram reaches an abstract unix socket made outside it.
+TEST_P(Escape, NoSignalOrAbstractSocketReachesOutside) {
+  const Shape& shape = GetParam();
+  for (bool user : {false, true}) {
+    const std::string who = user ? "user" : "root";
+    Decoy decoy(user ? kUser : 0);
+    ASSERT_TRUE(decoy.ready()) << who;
+    const std::string tag = std::to_string(getpid()) + "-" + shape.name + "-" + who;
+    AbstractListener stream(SOCK_STREAM, "confine-escape-stream-" + tag);
+    AbstractListener dgram(SOCK_DGRAM, "confine-escape-dgram-" + tag);
+    ASSERT_TRUE(stream.ok() && dgram.ok()) << strerror(errno);
+    const std::vector<std::string> args = {"scope", std::to_string(decoy.pid()), stream.name(),
+                                           dgram.name()};
+    RunResult r = user ? pkg_->as_user(args) : pkg_->as_root(args);
+    const std::string sock = shape.unix_socket, pair = shape.socket_pair;
+    expect_results(r,
+                   {{"kill-decoy-0", "EPERM"},
+                    {"kill-decoy-SIGSTOP", "EPERM"},
+                    {"kill-decoy-SIGTERM", "EPERM"},
+                    {"kill-decoy-SIGUSR1", "EPERM"},
+                    {"tgkill-decoy-SIGUSR1", "EPERM"},
+                    {"rt_sigqueueinfo-decoy-SIGUSR2", "EPERM"},
+                    {"kill-parent-0", "EPERM"},
+                    {"kill-init-0", "EPERM"},
+                    {"kill-own-pgrp-0", "OK"},
+                    {"abstract-connect", sock == "OK" ? "EPERM" : sock},
+                    {"abstract-sendto-from-pair", pair == "OK" ? "EPERM" : pair}},
+                   who);
+    EXPECT_NE(r.err.find("scoped: abstract unix sockets, signals"), std::string::npos) << r.err;
+    EXPECT_EQ(decoy.caught(), "") << who << ": signals reached the decoy";
+    EXPECT_EQ(decoy.state(), 'S') << who << ": the decoy is not sleeping";
+    EXPECT_FALSE(stream.reached()) << who << ": a connection reached the abstract listener";
+    EXPECT_FALSE(dgram.reached()) << who << ": a datagram reached the abstract socket";
   }
 }
 
