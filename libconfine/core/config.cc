@@ -24,7 +24,8 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number beyond double's range throws out_of_range.
     return Error{0, origin + ": not valid JSON: " + e.what()};
   }
   if (!j.is_object()) return Error{0, origin + ": the top level must be a JSON object"};
@@ -63,9 +64,16 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
       else return bad(origin, key, "must be \"required\" or \"if-available\", not \"" + s + "\"");
     } else if (key == "nice") {
       if (!v.is_number_integer()) return bad(origin, key, "must be an integer");
+      // Above LLONG_MAX, get<long long>() would wrap (2^64-1 would read as -1).
+      if (v.is_number_unsigned() && v.get<unsigned long long>() > 19)
+        return bad(origin, key, "must be between -20 and 19");
       long long n = v.get<long long>();
       if (n < -20 || n > 19) return bad(origin, key, "must be between -20 and 19");
       c.nice = static_cast<int>(n);
+    } else if (key == "max_package_size") {
+      if (!v.is_number_unsigned() || v.get<unsigned long long>() == 0)
+        return bad(origin, key, "must be a positive number of bytes");
+      c.max_package_size = v.get<unsigned long long>();
     } else if (key == "global_profile" || key == "apparmor_namespace") {
       if (!v.is_string()) return bad(origin, key, "must be a string");
       std::string s = v.get<std::string>();

@@ -28,6 +28,9 @@ struct Config {
   std::string units_dir = "/etc/systemd/system";       // generated service units
   std::string tmp_dir = "/tmp";                        // parent of per-user app tmp dirs
   int nice = 0;                                        // -20..19, applied at every launch
+  // The most a package tree may hold, counting every file's size (holes
+  // included): `confine install` refuses a larger one before it fills the disk.
+  unsigned long long max_package_size = 4ULL << 30;
 
   LayerMode apparmor = LayerMode::IfAvailable;
   std::string global_profile;      // stack every app with this profile ("" = none)

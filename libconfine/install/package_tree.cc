@@ -72,11 +72,15 @@ void set_owner(int fd, const struct stat& src, Mode mode, const std::string& sho
 
 class TreeCopier {
  public:
-  TreeCopier(Mode mode, std::string src_root) : mode_(mode), src_root_(std::move(src_root)) {}
+  TreeCopier(Mode mode, std::string src_root, unsigned long long max_size)
+      : mode_(mode), src_root_(std::move(src_root)), max_size_(max_size) {}
 
   void copy_dir(int sfd, int dfd, const std::string& rel) {
     for (const auto& name : list_dir(sfd, shown(rel))) {
       const std::string crel = rel.empty() ? name : rel + "/" + name;
+      if (++entries_ > kMaxPackageEntries && mode_ == Mode::Package)
+        throw ConfineError(shown(crel) + ": the package holds more than " +
+                           std::to_string(kMaxPackageEntries) + " files");
       struct stat st;
       if (::fstatat(sfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         throw ConfineError("cannot stat " + shown(crel), errno);
@@ -119,25 +123,52 @@ class TreeCopier {
     struct stat st;
     if (::fstat(s.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_ino != lst.st_ino)
       throw ConfineError(shown(crel) + ": changed while being copied");
+    if (mode_ == Mode::Package) {
+      // Apparent sizes: a sparse file costs little to copy, but everything
+      // that reads the tree later (trees_equal, the app) sees its full size.
+      total_ += static_cast<unsigned long long>(st.st_size);
+      if (total_ > max_size_)
+        throw ConfineError(shown(crel) + ": the package's files add up to more than " +
+                           std::to_string(max_size_) +
+                           " bytes (the configuration's max_package_size)");
+    }
     UniqueFd d(
         ::openat(dfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!d.valid()) throw ConfineError("cannot create copy of " + shown(crel), errno);
-    char buf[65536];
-    for (;;) {
-      ssize_t n = ::read(s.get(), buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw ConfineError("cannot read " + shown(crel), errno);
-      if (n == 0) break;
-      for (ssize_t off = 0; off < n;) {
-        ssize_t w = ::write(d.get(), buf + off, static_cast<size_t>(n - off));
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) throw ConfineError("cannot write copy of " + shown(crel), errno);
-        off += w;
-      }
-    }
+    copy_data(s.get(), d.get(), st.st_size, crel);
     set_owner(d.get(), st, mode_, shown(crel));
     mode_t m = mode_ == Mode::Package ? package_mode(st.st_mode) : data_mode(st.st_mode);
     if (::fchmod(d.get(), m) != 0) throw ConfineError("cannot set mode of " + shown(crel), errno);
+  }
+
+  // Copies the data extents of `s` (SEEK_DATA/SEEK_HOLE; a file system
+  // without them reports one extent) and sets the size: holes stay holes.
+  void copy_data(int s, int d, off_t size, const std::string& crel) {
+    char buf[65536];
+    off_t pos = 0;
+    while (pos < size) {
+      off_t data = ::lseek(s, pos, SEEK_DATA);
+      if (data < 0 && errno == ENXIO) break;  // only a hole is left
+      if (data < 0) throw ConfineError("cannot read " + shown(crel), errno);
+      off_t hole = ::lseek(s, data, SEEK_HOLE);
+      if (hole < 0) throw ConfineError("cannot read " + shown(crel), errno);
+      for (off_t off = data; off < hole;) {
+        size_t want = static_cast<size_t>(std::min<off_t>(hole - off, sizeof buf));
+        ssize_t n = ::pread(s, buf, want, off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw ConfineError("cannot read " + shown(crel), errno);
+        if (n == 0) throw ConfineError(shown(crel) + ": changed while being copied");
+        for (ssize_t done = 0; done < n;) {
+          ssize_t w = ::pwrite(d, buf + done, static_cast<size_t>(n - done), off + done);
+          if (w < 0 && errno == EINTR) continue;
+          if (w < 0) throw ConfineError("cannot write copy of " + shown(crel), errno);
+          done += w;
+        }
+        off += n;
+      }
+      pos = hole;
+    }
+    if (::ftruncate(d, size) != 0) throw ConfineError("cannot write copy of " + shown(crel), errno);
   }
 
   void copy_symlink(int sfd, int dfd, const std::string& name, const std::string& crel,
@@ -181,10 +212,14 @@ class TreeCopier {
 
   Mode mode_;
   std::string src_root_;
+  unsigned long long max_size_ = 0;
+  unsigned long long total_ = 0;
+  size_t entries_ = 0;
   std::vector<std::string> symlinks_;
 };
 
-void copy_tree(Mode mode, const std::string& src, const std::string& dst) {
+void copy_tree(Mode mode, const std::string& src, const std::string& dst,
+               unsigned long long max_size) {
   UniqueFd s(::open(src.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!s.valid()) throw ConfineError("cannot open directory " + src, errno);
   struct stat st;
@@ -192,7 +227,7 @@ void copy_tree(Mode mode, const std::string& src, const std::string& dst) {
   if (::mkdir(dst.c_str(), 0700) != 0) throw ConfineError("cannot create directory " + dst, errno);
   UniqueFd d(::open(dst.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!d.valid()) throw ConfineError("cannot open directory " + dst, errno);
-  TreeCopier copier(mode, src);
+  TreeCopier copier(mode, src, max_size);
   copier.copy_dir(s.get(), d.get(), "");
 
   if (mode == Mode::Package) {
@@ -267,12 +302,14 @@ bool dirs_equal(int afd, int bfd) {
 
 }  // namespace
 
-void copy_package_tree(const std::string& src, const std::string& dst) {
-  copy_tree(Mode::Package, src, dst);
+void copy_package_tree(const std::string& src, const std::string& dst,
+                       unsigned long long max_size) {
+  copy_tree(Mode::Package, src, dst, max_size);
 }
 
 void copy_data_tree(const std::string& src, const std::string& dst) {
-  copy_tree(Mode::Data, src, dst);
+  // An app's own data: its size is the app's business, not a package's.
+  copy_tree(Mode::Data, src, dst, ~0ULL);
 }
 
 bool trees_equal(const std::string& a, const std::string& b) {

@@ -12,10 +12,15 @@ namespace confine::install {
 // given the source's sanitized mode once complete). Refuses device nodes,
 // fifos and sockets, absolute symlinks and symlinks that resolve outside the
 // tree or nowhere; strips setuid/setgid/sticky and group/other write bits;
-// the copy is owned by root (by the caller when not run as root). Throws
+// the copy is owned by root (by the caller when not run as root). Holes in
+// sparse files stay holes. A tree whose files add up to more than `max_size`
+// bytes (apparent sizes, holes included) or that holds more than
+// kMaxPackageEntries names is refused as soon as the copy gets there. Throws
 // ConfineError naming the offending source path; `dst` may then hold a partial
 // copy, which the caller removes.
-void copy_package_tree(const std::string& src, const std::string& dst);
+constexpr size_t kMaxPackageEntries = 200000;
+void copy_package_tree(const std::string& src, const std::string& dst,
+                       unsigned long long max_size);
 
 // Copies an app's data dir for a new version: owners and permission bits are
 // kept (minus setuid/setgid), symlinks are copied as links and never

@@ -198,7 +198,7 @@ InstallResult install_package(const Config& config, const std::string& package_d
     if (!::mkdtemp(staging.data())) throw ConfineError("cannot create " + staging, errno);
     undo.created_tree(staging);
     root = staging + "/tree";
-    copy_package_tree(package_dir, root);
+    copy_package_tree(package_dir, root, config.max_package_size);
   }
   PackageMeta meta = load_package_meta(root, origin);
   meta.file = first.file;  // messages name the file the user gave

@@ -208,6 +208,20 @@ TEST_F(InstallTest, SymlinkEscapingThroughAnotherSymlinkIsRefused) {
   EXPECT_EQ(state(), before);
 }
 
+TEST_F(InstallTest, APackageOverMaxPackageSizeLeavesEverythingAsItWas) {
+  ASSERT_NO_THROW(install(make_package("1.0")));
+  std::string pkg = make_package("2.0", "huge");
+  testing::write_file(pkg + "/lib/huge", "");
+  ASSERT_EQ(::truncate((pkg + "/lib/huge").c_str(), 64LL << 20), 0);
+  config_.max_package_size = 32ULL << 20;
+  auto before = state();
+  std::string err = install_error(pkg);
+  EXPECT_NE(err.find(pkg + "/lib/huge: the package's files add up to more than 33554432 bytes"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(state(), before);
+}
+
 TEST_F(InstallTest, FifosSocketsAndDevicesAreRefused) {
   std::string fifo_pkg = make_package("1.0", "fifo");
   ASSERT_EQ(::mkfifo((fifo_pkg + "/bin/pipe").c_str(), 0644), 0);
