@@ -176,7 +176,11 @@ class ItemParser {
 
   void category_section(const json& v, const std::string& cat) {
     if (!v.is_object()) fail(cat, std::string("must be an object, not ") + v.type_name());
-    for (const auto& [key, value] : v.items()) {
+    for (const auto& item : v.items()) {
+      // Plain references, not a structured binding: clang 14 cannot capture
+      // those in the lambdas below.
+      const std::string& key = item.key();
+      const json& value = item.value();
       const std::string f = cat + "." + key;
       if (key == "flags") {
         flag_list(value, f, cat);
