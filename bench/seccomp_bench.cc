@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
                  "bench/seccomp: note: the policy filters none of personality, ioctl, "
                  "fcntl by argument; measuring getppid only\n");
 
-  const FilterImage allow_all{{BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)}, {}, 0};
+  const FilterImage allow_all{{BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)}, {}, 0, {}};
   struct Variant {
     const char* name;
     const FilterImage* filter;

@@ -42,6 +42,26 @@ constexpr ProbedSyscall kProbedSyscalls[] = {
     {"landlock_create_ruleset", "sandboxing libraries: ENOSYS means 'no Landlock'"},
 };
 
+// What a uid-0 app may not do although its policy allows the syscall:
+// change the mode, owner, times or extended attributes of any file. Without
+// capabilities it still owns every root file (/etc/passwd, /dev/null), and
+// neither Landlock (no right for these) nor seccomp (no file owners) can
+// tell those from its own files, so these calls are refused for all files,
+// with EPERM, the kernel's answer to a caller who does not own the file.
+// The root program holds them; confine-run stacks it only when the app runs
+// as root. A root app still sets modes when it creates a file (open's mode,
+// under its umask; no setuid or setgid bit, see the no-set-id flag).
+// chown32, fchown32 and lchown32 are i386's 32-bit-uid calls (libseccomp
+// maps x86_64's chown to i386's 16-bit one), and utimensat_time64 its
+// 64-bit-time one.
+constexpr const char* kRootDenied[] = {
+    "chmod",        "chown",        "chown32",      "fchmod",           "fchmodat",
+    "fchmodat2",    "fchown",       "fchown32",     "fchownat",         "fremovexattr",
+    "fsetxattr",    "futimesat",    "lchown",       "lchown32",         "lremovexattr",
+    "lsetxattr",    "removexattr",  "setxattr",     "utime",            "utimensat",
+    "utimensat_time64", "utimes",
+};
+
 bool is_probed(const std::string& name) {
   return std::any_of(std::begin(kProbedSyscalls), std::end(kProbedSyscalls),
                      [&](const ProbedSyscall& p) { return name == p.name; });
@@ -262,8 +282,20 @@ CompiledFilter compile_policy(const policy::Policy& input, const CompileOptions&
     }
   }
 
+  // The root program: default ALLOW, only the metadata calls refused.
+  std::vector<Filter> root_f(archs.size());
+  for (size_t a = 0; a < archs.size(); ++a) {
+    init_filter(root_f[a], archs[a], SCMP_ACT_ALLOW, options.binary_tree);
+    for (const char* name : kRootDenied) {
+      int n = seccomp_syscall_resolve_name(name);
+      if (n == __NR_SCMP_ERROR) continue;  // unknown to libseccomp: no allow rule can name it
+      add_exact(root_f[a], SCMP_ACT_ERRNO(EPERM), n, {});
+    }
+  }
+
   out.image.allow = merge_and_export(allow_f);
   if (!cond_denies.empty()) out.image.deny = merge_and_export(deny_f);
+  out.image.root = merge_and_export(root_f);
   out.image.rule_count =
       static_cast<uint32_t>(allows.size() + full_denies.size() + cond_denies.size());
   return out;

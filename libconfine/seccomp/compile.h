@@ -12,6 +12,9 @@
 //     (clone3, ...; table in compile.cc): denied with ENOSYS instead, so
 //     the program takes its fallback path (moby issue 42680)
 //   - any other ABI (x32 on x86_64)                           -> EPERM
+//   - for a uid-0 app only (the root program, stacked by confine-run when
+//     the app runs as root): chmod, chown, utime and xattr writes of any
+//     file -> EPERM (table in compile.cc)
 // Deny conditions of the form `arg == value` (and masked) compare only the
 // low 32 bits when `value` fits in 32 bits: many syscall arguments are C
 // ints the kernel truncates, so ioctl(fd, TIOCSTI | 1<<32) must still be

@@ -47,10 +47,11 @@ std::span<const uint32_t> host_arch_tokens() {
 
 Result<std::string> encode_filter(const FilterImage& image) {
   if (image.allow.empty() || image.allow.size() > kMaxProgramLength ||
-      image.deny.size() > kMaxProgramLength)
+      image.deny.size() > kMaxProgramLength || image.root.size() > kMaxProgramLength)
     return Error::from_errno(EINVAL, "seccomp program length out of range (allow " +
                                          std::to_string(image.allow.size()) + ", deny " +
-                                         std::to_string(image.deny.size()) + " instructions)");
+                                         std::to_string(image.deny.size()) + ", root " +
+                                         std::to_string(image.root.size()) + " instructions)");
   FileHeader h{};
   std::memcpy(h.magic, kFileMagic, sizeof h.magic);
   h.format_version = kFileFormatVersion;
@@ -58,6 +59,7 @@ Result<std::string> encode_filter(const FilterImage& image) {
   std::copy(kHostArchs, kHostArchs + std::size(kHostArchs), h.arch);
   h.allow_len = static_cast<uint32_t>(image.allow.size());
   h.deny_len = static_cast<uint32_t>(image.deny.size());
+  h.root_len = static_cast<uint32_t>(image.root.size());
   h.rule_count = image.rule_count;
 
   std::string programs;
@@ -65,6 +67,8 @@ Result<std::string> encode_filter(const FilterImage& image) {
                   image.allow.size() * sizeof(sock_filter));
   programs.append(reinterpret_cast<const char*>(image.deny.data()),
                   image.deny.size() * sizeof(sock_filter));
+  programs.append(reinterpret_cast<const char*>(image.root.data()),
+                  image.root.size() * sizeof(sock_filter));
   h.checksum = file_checksum(h, programs);
 
   std::string out(reinterpret_cast<const char*>(&h), sizeof h);
@@ -97,14 +101,15 @@ Result<FilterImage> decode_filter(std::string_view bytes, std::string_view origi
                  "compiled for another architecture (token " + std::to_string(i) + " is " +
                      std::to_string(h.arch[i]) + ", this host needs " + std::to_string(want) + ")");
   }
-  if (h.reserved0 != 0 || h.reserved1 != 0)
-    return bad(EINVAL, origin, "reserved header fields are not zero");
-  if (h.allow_len == 0 || h.allow_len > kMaxProgramLength || h.deny_len > kMaxProgramLength)
+  if (h.reserved1 != 0) return bad(EINVAL, origin, "reserved header fields are not zero");
+  if (h.allow_len == 0 || h.allow_len > kMaxProgramLength || h.deny_len > kMaxProgramLength ||
+      h.root_len > kMaxProgramLength)
     return bad(EINVAL, origin,
                "program length out of range (allow " + std::to_string(h.allow_len) + ", deny " +
-                   std::to_string(h.deny_len) + ")");
+                   std::to_string(h.deny_len) + ", root " + std::to_string(h.root_len) + ")");
   size_t want_size =
-      sizeof(FileHeader) + (size_t{h.allow_len} + size_t{h.deny_len}) * sizeof(sock_filter);
+      sizeof(FileHeader) +
+      (size_t{h.allow_len} + size_t{h.deny_len} + size_t{h.root_len}) * sizeof(sock_filter);
   if (bytes.size() != want_size)
     return bad(EINVAL, origin,
                "length mismatch: header says " + std::to_string(want_size) + " bytes, file has " +
@@ -120,6 +125,11 @@ Result<FilterImage> decode_filter(std::string_view bytes, std::string_view origi
   std::memcpy(image.allow.data(), programs.data(), h.allow_len * sizeof(sock_filter));
   std::memcpy(image.deny.data(), programs.data() + h.allow_len * sizeof(sock_filter),
               h.deny_len * sizeof(sock_filter));
+  image.root.resize(h.root_len);
+  if (h.root_len > 0)
+    std::memcpy(image.root.data(),
+                programs.data() + (size_t{h.allow_len} + h.deny_len) * sizeof(sock_filter),
+                h.root_len * sizeof(sock_filter));
   return image;
 }
 

@@ -6,6 +6,8 @@
 //   FileHeader      64 bytes, fixed size
 //   allow program   allow_len classic BPF instructions (struct sock_filter)
 //   deny program    deny_len instructions (0 = none)
+//   root program    root_len instructions (0 = none): loaded only when the
+//                   app runs as uid 0 (see compile.h)
 //
 // Two programs, because libseccomp cannot express "this conditional deny wins
 // over that allow" inside one filter (it drops a conditional rule when the
@@ -33,7 +35,8 @@
 namespace confine::seccomp {
 
 inline constexpr char kFileMagic[8] = {'C', 'N', 'F', 'S', 'E', 'C', 'C', '\n'};
-inline constexpr uint32_t kFileFormatVersion = 1;
+// 2: the root program (version 1 files have none and are refused).
+inline constexpr uint32_t kFileFormatVersion = 2;
 inline constexpr size_t kMaxArchTokens = 4;
 // BPF_MAXINSNS: the kernel refuses longer classic BPF programs.
 inline constexpr uint32_t kMaxProgramLength = 4096;
@@ -46,14 +49,14 @@ struct FileHeader {
   uint32_t allow_len;             // instructions, 1..kMaxProgramLength
   uint32_t deny_len;              // instructions, 0..kMaxProgramLength
   uint32_t rule_count;            // policy rules compiled (for the "applied:" report)
-  uint32_t reserved0;             // 0
+  uint32_t root_len;              // instructions, 0..kMaxProgramLength
   uint64_t checksum;              // FNV-1a 64 of the whole file with this field zero
   uint64_t reserved1;             // 0
 };
 static_assert(sizeof(FileHeader) == 64, "the header is part of the on-disk format");
 
 inline constexpr size_t kMaxFileSize =
-    sizeof(FileHeader) + 2 * size_t{kMaxProgramLength} * sizeof(sock_filter);
+    sizeof(FileHeader) + 3 * size_t{kMaxProgramLength} * sizeof(sock_filter);
 
 // The architectures a filter must cover on this host, native first: a process
 // can make syscalls through each of these ABIs (AUDIT_ARCH_* values, which are
@@ -66,6 +69,7 @@ struct FilterImage {
   std::vector<sock_filter> allow;
   std::vector<sock_filter> deny;  // empty: no conditional denies
   uint32_t rule_count = 0;
+  std::vector<sock_filter> root;  // stacked only for a uid-0 app; empty: none
 };
 
 // Encodes `image` for the host architectures. Fails (EINVAL) on an empty or

@@ -64,18 +64,24 @@ class SeccompStep final : public launch::LaunchStep {
     auto image = decode_filter(*bytes, path);
     if (!image) return image.error();
     image_ = std::move(image).value();
+    as_root_ = ctx.uid == 0 || runs_as_root();
+    if (as_root_ && image_->root.empty())
+      return Error::from_errno(EINVAL, path + ": no root program for an app running as root "
+                                              "(reinstall the package)");
     ctx.applied.push_back("seccomp (" + std::to_string(image_->rule_count) + " rules" +
-                          (image_->deny.empty() ? "" : ", argument denies") + ")");
+                          (image_->deny.empty() ? "" : ", argument denies") +
+                          (as_root_ ? ", root: no chmod, chown, utime, xattr writes" : "") + ")");
     return Status::Ok();
   }
 
   Status apply(launch::LaunchContext& ctx) override {
     if (!image_) return Status::Ok();  // skipped in prepare(), reported there
-    return load_filter(*image_, ctx.config.no_new_privs);
+    return load_filter(*image_, ctx.config.no_new_privs, as_root_);
   }
 
  private:
   std::optional<FilterImage> image_;
+  bool as_root_ = false;
 };
 
 }  // namespace
@@ -108,7 +114,13 @@ bool needs_no_new_privs(bool configured) {
   return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) == 0;
 }
 
-Status load_filter(const FilterImage& image, bool force_no_new_privs) {
+bool runs_as_root() {
+  uid_t r = 0, e = 0, s = 0;
+  if (::getresuid(&r, &e, &s) != 0) return true;  // cannot tell: be strict
+  return r == 0 || e == 0 || s == 0;
+}
+
+Status load_filter(const FilterImage& image, bool force_no_new_privs, bool as_root) {
   if (needs_no_new_privs(force_no_new_privs)) {
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
       return Error::from_errno(errno, "cannot set no_new_privs");
@@ -121,6 +133,10 @@ Status load_filter(const FilterImage& image, bool force_no_new_privs) {
   // the most restrictive result of all stacked filters whatever their order:
   // a matching deny (ERRNO) beats the allow program's ALLOW. When both deny,
   // the later (allow) program's errno is reported.
+  // The root program is the oldest filter: where it and the deny program
+  // both refuse (chmod 04755), the deny program's EACCES is reported.
+  if (as_root && !image.root.empty())
+    if (auto s = load_program(image.root, "cannot load the seccomp root program"); !s) return s;
   if (!image.deny.empty())
     if (auto s = load_program(image.deny, "cannot load the seccomp deny program"); !s) return s;
   if (auto s = load_program(image.allow, "cannot load the seccomp allow program"); !s) return s;

@@ -33,11 +33,16 @@ bool needs_no_new_privs(bool configured);
 
 // Installs `image` on the calling thread: sets no_new_privs when
 // needs_no_new_privs(force_no_new_privs) and verifies it took, then loads the
-// deny program (if any) and the allow program on top of it. The kernel keeps
+// root program (only when `as_root` and the image has one), the deny
+// program (if any) and the allow program on top of them. The kernel keeps
 // the most restrictive result of all stacked filters, so a matching deny
 // beats an allow. Does not allocate on success; on failure the process keeps
 // whatever was loaded and must not run the app.
-Status load_filter(const FilterImage& image, bool force_no_new_privs);
+Status load_filter(const FilterImage& image, bool force_no_new_privs, bool as_root = false);
+
+// Whether the app will run as root: any of the real, effective or saved
+// uids is 0 (the root program is then stacked).
+bool runs_as_root();
 
 // The seccomp LaunchStep (last before execve; see launch/steps.cc).
 //  - The launch record lists "seccomp": the filter file must read, validate
@@ -45,6 +50,8 @@ Status load_filter(const FilterImage& image, bool force_no_new_privs);
 //  - The record has no "seccomp" layer: fails when config.seccomp is
 //    Required, else is reported as skipped.
 //  - The kernel lacks seccomp filters: fails when Required, else skipped.
+//  - The app runs as root: the file's root program is stacked too; a file
+//    without one (none is ever written so) fails the launch.
 std::unique_ptr<launch::LaunchStep> make_seccomp_step();
 
 }  // namespace confine::seccomp

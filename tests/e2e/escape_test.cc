@@ -33,6 +33,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -77,7 +78,7 @@ void probe_setid(const std::string& dir) {
   say("chmod-04755", ::syscall(SYS_chmod, f.c_str(), 04755));
   say("chmod-02755", ::syscall(SYS_chmod, f.c_str(), 02755));
   say("chmod-high-bits-04755", ::syscall(SYS_chmod, f.c_str(), (1UL << 32) | 04755));
-  say("chmod-0700", ::syscall(SYS_chmod, f.c_str(), 0700));  // control: chmod itself works
+  say("chmod-0700", ::syscall(SYS_chmod, f.c_str(), 0700));  // control: chmod without the bits
   say("fchmod-04755", ::syscall(SYS_fchmod, fd, 04755));
   say("fchmod-06755", ::syscall(SYS_fchmod, fd, 06755));
   say("fchmodat-04755", ::syscall(SYS_fchmodat, AT_FDCWD, f.c_str(), 04755));
@@ -228,10 +229,82 @@ void probe_scope(pid_t pid, const std::string& stream_name, const std::string& d
       sp < 0 ? sp : ::sendto(pair[0], "x", 1, 0, reinterpret_cast<sockaddr*>(&a), dlen));
 }
 
+// Changing what the app does not own by policy: the mode, owner, times and
+// xattrs of root-owned files (system files get their own current values, so
+// that a success changes nothing; the `victim` file outside the app gets
+// real changes), and the existence of device nodes and root files. Then the
+// same changes on a file in its own TMPDIR.
+void probe_meta(const std::string& victim, const std::string& tmp) {
+  for (const char* path : {"/etc/passwd", "/dev/null", "/dev/full", "/dev/tty"}) {
+    const std::string p = path;
+    struct stat st {};
+    if (::stat(path, &st) != 0) {
+      say("stat" + p, -1);
+      continue;
+    }
+    say("chmod" + p, ::syscall(SYS_chmod, path, st.st_mode & 07777));
+    say("chown" + p, ::syscall(SYS_chown, path, st.st_uid, st.st_gid));
+    say("lchown" + p, ::syscall(SYS_lchown, path, st.st_uid, st.st_gid));
+    say("fchownat" + p, ::syscall(SYS_fchownat, AT_FDCWD, path, st.st_uid, st.st_gid, 0));
+    say("fchmodat" + p, ::syscall(SYS_fchmodat, AT_FDCWD, path, st.st_mode & 07777));
+    timespec now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+    say("utimensat" + p, ::syscall(SYS_utimensat, AT_FDCWD, path, now, 0));
+    say("utimes" + p, ::syscall(SYS_utimes, path, nullptr));
+    say("setxattr" + p, ::syscall(SYS_setxattr, path, "user.escape", "x", 1, 0));
+    say("removexattr" + p, ::syscall(SYS_removexattr, path, "user.escape"));
+    // An fd the policy lets it open for reading is no handle on the file's
+    // metadata.
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd >= 0) {
+      say("fchmod-ro-fd" + p, ::syscall(SYS_fchmod, fd, st.st_mode & 07777));
+      say("fchown-ro-fd" + p, ::syscall(SYS_fchown, fd, st.st_uid, st.st_gid));
+      say("futimens-ro-fd" + p, ::syscall(SYS_utimensat, fd, nullptr, now, 0));
+      say("fsetxattr-ro-fd" + p, ::syscall(SYS_fsetxattr, fd, "user.escape", "x", 1, 0));
+      ::close(fd);
+    }
+  }
+  const char* v = victim.c_str();
+  say("victim-chmod-0666", ::syscall(SYS_chmod, v, 0666));
+  say("victim-chmod-04777", ::syscall(SYS_chmod, v, 04777));
+  say("victim-chown", ::syscall(SYS_chown, v, 4242, 4242));
+  timespec epoch[2] = {{0, 0}, {0, 0}};
+  say("victim-utimensat", ::syscall(SYS_utimensat, AT_FDCWD, v, epoch, 0));
+  say("victim-setxattr", ::syscall(SYS_setxattr, v, "user.escape", "x", 1, 0));
+  say("victim-truncate", ::syscall(SYS_truncate, v, 0));
+  say("victim-open-write", ::open(v, O_WRONLY | O_CLOEXEC));
+  say("victim-unlink", ::unlink(v));
+  say("victim-rename", ::rename(v, (victim + ".escape").c_str()));
+  // Existence of device nodes: held by Landlock (no directory rights on /dev).
+  say("unlink/dev/null", ::unlink("/dev/null"));
+  say("rename/dev/full", ::rename("/dev/full", "/dev/full.escape"));
+  say("link/dev/tty", ::link("/dev/tty", "/dev/tty.escape"));
+  say("exchange/dev/null-/dev/zero",
+      ::syscall(SYS_renameat2, AT_FDCWD, "/dev/null", AT_FDCWD, "/dev/zero", 2 /* EXCHANGE */));
+  say("symlink-in-/dev", ::symlink("/etc/shadow", "/dev/escape-link"));
+  say("mkdir-in-/dev", ::mkdir("/dev/escape-dir", 0755));
+  // The app's own file: a root app cannot change its metadata either (it
+  // cannot be told from a root file); another user's app can.
+  const std::string own = tmp + "/own";
+  long fd = sys_open(own, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+  say("own-create", fd);
+  say("own-chmod-0600", ::syscall(SYS_chmod, own.c_str(), 0600));
+  say("own-fchmod-0640", ::syscall(SYS_fchmod, fd, 0640));
+  say("own-fchown-self", ::syscall(SYS_fchown, fd, ::getuid(), ::getgid()));
+  timespec now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+  say("own-utimensat", ::syscall(SYS_utimensat, AT_FDCWD, own.c_str(), now, 0));
+  say("own-unlink", ::unlink(own.c_str()));
+}
+
 int probe_main(int argc, char** argv) {
   if (argc < 2) return 2;
   const std::string suite = argv[1];
   if (suite == "ran") return 42;
+  if (suite == "meta" && argc == 3) {
+    const char* tmp = std::getenv("TMPDIR");
+    if (!tmp) return 3;
+    probe_meta(argv[2], tmp);
+    return 0;
+  }
   if (suite == "scope" && argc == 5) {
     probe_scope(std::atoi(argv[2]), argv[3], argv[4]);
     return 0;
@@ -589,7 +662,9 @@ TEST_P(Escape, NoSetuidOrSetgidBitCanBeSet) {
       auto in = [&](const char* a) { return at + std::string(a); };
       expect_results(r,
                    {{"create-0755", "OK"},
-                    {"chmod-0700", "OK"},
+                    // chmod itself: the user's app keeps it, root's does not
+                    // (its root program refuses every chmod, see below).
+                    {"chmod-0700", user ? "OK" : "EPERM"},
                     {"chmod-04755", "EACCES"},
                     {"chmod-02755", "EACCES"},
                     {"chmod-high-bits-04755", "EACCES"},
@@ -685,6 +760,125 @@ TEST_P(Escape, NoSignalOrAbstractSocketReachesOutside) {
     EXPECT_EQ(decoy.state(), 'S') << who << ": the decoy is not sleeping";
     EXPECT_FALSE(stream.reached()) << who << ": a connection reached the abstract listener";
     EXPECT_FALSE(dgram.reached()) << who << ": a datagram reached the abstract socket";
+  }
+}
+
+struct FileFacts {
+  bool exists = false;
+  mode_t mode = 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  int64_t mtime = 0;
+  bool operator==(const FileFacts&) const = default;
+};
+std::ostream& operator<<(std::ostream& o, const FileFacts& f) {
+  return o << (f.exists ? "" : "missing ") << std::oct << f.mode << std::dec << " " << f.uid << ":"
+           << f.gid << " mtime " << f.mtime;
+}
+FileFacts facts_of(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return {};
+  // Times only of regular files: a device node's are touched by any user who
+  // may write it (see below).
+  return {true, st.st_mode, st.st_uid, st.st_gid,
+          S_ISREG(st.st_mode) ? static_cast<int64_t>(st.st_mtime) : 0};
+}
+
+// The Landlock rules grant no directory write right above `path`: the
+// existence attempts on system files below would otherwise be real.
+bool no_write_rule_above(const std::string& rules, const std::string& path) {
+  size_t pos = 0;
+  while (pos < rules.size()) {
+    size_t nl = rules.find('\n', pos);
+    if (nl == std::string::npos) nl = rules.size();
+    std::string line = rules.substr(pos, nl - pos);
+    pos = nl + 1;
+    auto sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    const std::string rights = line.substr(0, sp), dir = line.substr(sp + 1);
+    if (rights.find('w') != std::string::npos && dir.ends_with("/") && path.starts_with(dir))
+      return false;
+  }
+  return true;
+}
+
+// A root-run app changes the mode, owner, times and xattrs of no file (it
+// still owns every root file, and neither Landlock nor seccomp can tell
+// those from its own: the root program refuses them all); an ordinary
+// user's app is refused by the kernel on root's files and keeps its own.
+// Existence of device nodes and root files is held by Landlock.
+TEST_P(Escape, NoRootFileChangesModeOwnerTimesOrExistence) {
+  const std::string rules =
+      read_file(pkg_->dir() / ("policy/landlock/" + pkg_->key() + "_probe_1.0"));
+  for (const char* p : {"/dev/null", "/dev/full", "/dev/tty", "/dev/zero", "/dev/escape-dir"})
+    ASSERT_TRUE(no_write_rule_above(rules, p)) << p << " is below a write rule:\n" << rules;
+  const std::vector<std::string> watched = {"/etc/passwd", "/dev/null", "/dev/full", "/dev/tty",
+                                            "/dev/zero"};
+  for (bool user : {false, true}) {
+    const std::string who = user ? "user" : "root";
+    const std::string victim = pkg_->dir() / ("victim-" + who);
+    write_file(victim, "root's\n", 0644);
+    timespec old[2] = {{1000000, 0}, {1000000, 0}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, victim.c_str(), old, 0), 0);
+    std::map<std::string, FileFacts> before;
+    for (const auto& w : watched) before[w] = facts_of(w);
+    before[victim] = facts_of(victim);
+
+    RunResult r = user ? pkg_->as_user({"meta", victim}) : pkg_->as_root({"meta", victim});
+    std::vector<std::pair<std::string, std::string>> want;
+    for (const char* path : {"/etc/passwd", "/dev/null", "/dev/full", "/dev/tty"}) {
+      const std::string p = path;
+      for (const char* a : {"chmod", "chown", "lchown", "fchownat", "fchmodat"})
+        want.emplace_back(a + p, "EPERM");
+      // Setting the times to now needs only write permission: the user may
+      // write the 0666 device nodes, so the kernel lets it touch them (no
+      // layer sees utimensat; not counted as an escape); /etc/passwd it may
+      // not write (EACCES). The root program refuses all of them.
+      const char* touch = !user ? "EPERM" : p == "/etc/passwd" ? "EACCES" : "OK";
+      for (const char* a : {"utimensat", "utimes"}) want.emplace_back(a + p, touch);
+      // xattr writes are in no shipped policy; "user." xattrs on device
+      // nodes are refused by the kernel even where allowed.
+      want.emplace_back("setxattr" + p, "EPERM");
+      want.emplace_back("removexattr" + p, "EPERM");
+      if (p == "/dev/tty" && results(r.out).count("fchmod-ro-fd/dev/tty") == 0)
+        continue;  // no controlling terminal to open
+      for (const char* a : {"fchmod-ro-fd", "fchown-ro-fd", "fsetxattr-ro-fd"})
+        want.emplace_back(a + p, "EPERM");
+      want.emplace_back("futimens-ro-fd" + p, touch);
+    }
+    for (auto [a, e] : std::vector<std::pair<const char*, const char*>>{
+             {"victim-chmod-0666", "EPERM"},
+             {"victim-chmod-04777", "EACCES"},  // the no-set-id deny
+             {"victim-chown", "EPERM"},
+             {"victim-utimensat", "EPERM"},
+             {"victim-setxattr", "EPERM"},
+             {"victim-truncate", "EACCES"},  // Landlock, from here on
+             {"victim-open-write", "EACCES"},
+             {"victim-unlink", "EACCES"},
+             {"victim-rename", "EACCES"},
+             {"unlink/dev/null", "EACCES"},
+             {"rename/dev/full", "EACCES"},
+             // protected_hardlinks refuses a user first: not its file.
+             {"link/dev/tty", user ? "EPERM" : "EACCES"},
+             {"exchange/dev/null-/dev/zero", "EACCES"},
+             {"symlink-in-/dev", "EACCES"},
+             {"mkdir-in-/dev", "EACCES"},
+             {"own-create", "OK"},
+             {"own-unlink", "OK"}})
+      want.emplace_back(a, e);
+    const char* own = user ? "OK" : "EPERM";
+    for (const char* a : {"own-chmod-0600", "own-fchmod-0640", "own-fchown-self", "own-utimensat"})
+      want.emplace_back(a, own);
+    expect_results(r, want, who);
+    if (!user)
+      EXPECT_NE(r.err.find("root: no chmod, chown, utime, xattr writes"), std::string::npos) << r.err;
+    else
+      EXPECT_EQ(r.err.find("root: no chmod"), std::string::npos) << r.err;
+    for (const auto& [path, f] : before) EXPECT_EQ(facts_of(path), f) << who << ": " << path;
+    for (const char* gone : {"/dev/full.escape", "/dev/tty.escape", "/dev/escape-link",
+                             "/dev/escape-dir"})
+      EXPECT_FALSE(facts_of(gone).exists) << who << ": " << gone;
+    EXPECT_FALSE(facts_of(victim + ".escape").exists) << who;
   }
 }
 

@@ -63,6 +63,31 @@ TEST(SeccompCompile, AllowedSyscallsAreAllowedOnBothArchitectures) {
   EXPECT_EQ(decide(img, kI386, i386_nr("read")), "ALLOW");
 }
 
+// The root program (stacked only for a uid-0 app) refuses every metadata
+// change whatever the policy allows, on both ABIs, and nothing else.
+TEST(SeccompCompile, RootProgramRefusesMetadataChangesOnly) {
+  policy::Policy p = sample_policy();
+  allow_all(p, {"chmod", "fchown", "utimensat", "openat"});
+  auto img = compile_policy(p).image;
+  ASSERT_FALSE(img.root.empty());
+  auto root = [&](uint32_t arch, int nr) {
+    return action_name(bpf_run(img.root, syscall_data(arch, nr, 0, 0, 0)));
+  };
+  for (int nr : {__NR_chmod, __NR_fchmod, __NR_fchmodat, __NR_chown, __NR_fchown, __NR_lchown,
+                 __NR_fchownat, __NR_utime, __NR_utimes, __NR_utimensat, __NR_futimesat,
+                 __NR_setxattr, __NR_lsetxattr, __NR_fsetxattr, __NR_removexattr,
+                 __NR_lremovexattr, __NR_fremovexattr})
+    EXPECT_EQ(root(kNative, nr), "ERRNO(1)") << "syscall " << nr;
+  for (const char* name : {"chmod", "chown", "chown32", "fchown", "fchown32", "lchown32",
+                           "utimensat", "utimensat_time64", "fsetxattr"})
+    EXPECT_EQ(root(kI386, i386_nr(name)), "ERRNO(1)") << name;
+  for (int nr : {__NR_read, __NR_openat, __NR_getppid, __NR_write})
+    EXPECT_EQ(root(kNative, nr), "ALLOW") << "syscall " << nr;
+  // Without it (an app of any other uid) the policy's allows stand.
+  EXPECT_EQ(decide(img, kNative, __NR_chmod), "ALLOW");
+  EXPECT_EQ(decide(img, kNative, __NR_fchown), "ALLOW");
+}
+
 TEST(SeccompCompile, UnlistedSyscallsGetEperm) {
   auto img = compile_policy(sample_policy()).image;
   for (int nr : {__NR_mount, __NR_bpf, __NR_getpid, __NR_open, 999})

@@ -149,7 +149,7 @@ TEST(SeccompKernel, WithoutCapSysAdminNoNewPrivsIsSet) {
   // The child drops CAP_SYS_ADMIN from its effective set first, like the
   // launcher's privileges step does for an ordinary user.
   auto o =
-      run_under_filter(FilterImage{{BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)}, {}, 0}, [&img] {
+      run_under_filter(FilterImage{{BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)}, {}, 0, {}}, [&img] {
         __user_cap_header_struct h{_LINUX_CAPABILITY_VERSION_3, 0};
         __user_cap_data_struct d[2] = {};
         if (syscall(SYS_capset, &h, d) != 0) return -10L;
@@ -244,7 +244,7 @@ TEST(SeccompKernel, I386AbiIsFilteredToo) {
   GTEST_SKIP() << "x86_64 only";
 #else
   // Without a filter first: does this kernel run int $0x80 at all?
-  auto probe = run_under_filter(FilterImage{{BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)}, {}, 0},
+  auto probe = run_under_filter(FilterImage{{BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)}, {}, 0, {}},
                                 [] { return syscall_i386(64 /* getppid */); });
   CONFINE_REQUIRE(probe.signal == 0 && probe.ret > 0, "the kernel lacks ia32 emulation");
   auto img = seccomp::compile_policy(small_policy()).image;

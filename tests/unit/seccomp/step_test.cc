@@ -189,9 +189,10 @@ TEST(SeccompLaunchStep, LoadsTheInstalledFilter) {
   auto s = step->prepare(ctx);
   ASSERT_TRUE(s.ok()) << s.error().describe();
   ASSERT_EQ(ctx.applied.size(), 1u);
-  EXPECT_EQ(ctx.applied[0], "seccomp (5 rules)");
+  // The test runs as root: the root program is stacked and said so.
+  EXPECT_EQ(ctx.applied[0], "seccomp (5 rules, root: no chmod, chown, utime, xattr writes)");
   // apply() in a child: getppid passes, getpid (not in the policy) is EPERM.
-  auto o = run_under_filter({{BPF_STMT(BPF_RET | BPF_K, 0x7fff0000)}, {}, 0}, [&] {
+  auto o = run_under_filter({{BPF_STMT(BPF_RET | BPF_K, 0x7fff0000)}, {}, 0, {}}, [&] {
     if (!step->apply(ctx).ok()) return -100L;
     if (::syscall(SYS_getppid) <= 0) return -101L;
     return ::syscall(SYS_getpid) == -1 ? long{errno} : -102L;
