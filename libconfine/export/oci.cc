@@ -275,8 +275,8 @@ json seccomp_profile(const policy::Policy& input, std::vector<std::string>& note
         "seccomp: the x32 ABI: confine answers EPERM; an OCI runtime's filter kills the "
         "caller (libseccomp's bad-architecture action, which OCI has no field for)");
   notes.push_back(
-      "seccomp: runc answers ENOSYS, not EPERM, for syscalls numbered above the highest one "
-      "the profile names (its -ENOSYS stub)");
+      "seccomp: runc answers ENOSYS, not EPERM, for syscalls newer than its libseccomp knows "
+      "(its -ENOSYS stub; 451 and up with libseccomp 2.5.4)");
   return {{"defaultAction", "SCMP_ACT_ERRNO"},
           {"defaultErrnoRet", EPERM},
           {"architectures", archs},
