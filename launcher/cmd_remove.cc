@@ -31,6 +31,7 @@ int run_remove(const Invocation& inv) {
   for (const auto& v : r.versions) std::cout << " " << v;
   std::cout << "\n";
   for (const auto& id : r.apps) std::cout << "  " << id.str() << "\n";
+  for (const auto& w : r.warnings) std::cerr << "confine remove: warning: " << w << "\n";
   return 0;
 }
 

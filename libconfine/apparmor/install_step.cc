@@ -14,6 +14,7 @@
 #include "apparmor/parser.h"
 #include "apparmor/profile.h"
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/safe_io.h"
 #include "devices/assignments.h"
 
@@ -106,6 +107,7 @@ class AppArmorInstallStep final : public install::InstallStep {
       // loaded and on disk.
       if (load) load_profile(staged, ctx.config);
       const std::string final_path = layout.apparmor_profile(app.id);
+      fault_point_or_throw("install: rename profile");
       if (rename(staged.c_str(), final_path.c_str()) != 0)
         throw ConfineError("cannot install " + final_path, errno);
     }

@@ -16,6 +16,7 @@
 
 #include "apparmor/label.h"
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/layout.h"
 #include "core/safe_io.h"
 
@@ -251,6 +252,7 @@ void validate_profile(const std::string& profile_file, const AppId& id, const Co
 }
 
 void load_profile(const std::string& profile_file, const Config& config) {
+  fault_point_or_throw("install: load profile");
   const Layout layout(config);
   make_dirs(layout.apparmor_cache_dir(), 0700);
   // -r replaces atomically: the kernel swaps the old profile for the new one
@@ -265,6 +267,7 @@ void load_profile(const std::string& profile_file, const Config& config) {
 }
 
 void unload_profile(const std::string& profile_file, const Config& config) {
+  fault_point_or_throw("remove: unload profile");
   std::vector<std::string> args = {"-R"};
   for (auto& a : namespace_args(config)) args.push_back(a);
   args.push_back(profile_file);

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/fault.h"
+
 namespace confine {
 
 UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
@@ -203,6 +205,7 @@ void make_dirs(const std::string& path, mode_t mode) {
 }
 
 void atomic_write(const std::string& path, const std::string& content, mode_t mode) {
+  fault_point_or_throw("install: write");
   auto slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash ? slash : 1);
   std::string tmpl = path + ".tmp.XXXXXX";

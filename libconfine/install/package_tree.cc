@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/safe_io.h"
 
 namespace confine::install {
@@ -304,10 +305,12 @@ bool dirs_equal(int afd, int bfd) {
 
 void copy_package_tree(const std::string& src, const std::string& dst,
                        unsigned long long max_size) {
+  fault_point_or_throw("install: copy package");
   copy_tree(Mode::Package, src, dst, max_size);
 }
 
 void copy_data_tree(const std::string& src, const std::string& dst) {
+  fault_point_or_throw("install: copy data");
   // An app's own data: its size is the app's business, not a package's.
   copy_tree(Mode::Data, src, dst, ~0ULL);
 }
@@ -327,6 +330,7 @@ bool trees_equal(const std::string& a, const std::string& b) {
 }
 
 bool remove_tree(const std::string& path) noexcept {
+  if (!fault_point("remove: tree")) return false;
   // std::filesystem::remove_all removes symlinks themselves, never their targets.
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
@@ -334,6 +338,7 @@ bool remove_tree(const std::string& path) noexcept {
 }
 
 void replace_symlink(const std::string& target, const std::string& link) {
+  fault_point_or_throw("install: switch current");
   for (int attempt = 0;; ++attempt) {
     std::string tmp = link + ".new-" + std::to_string(::getpid()) + "-" + std::to_string(attempt);
     if (::symlink(target.c_str(), tmp.c_str()) != 0) {

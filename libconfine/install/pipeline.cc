@@ -11,8 +11,11 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/safe_io.h"
 #include "install/installed.h"
 #include "install/package_tree.h"
@@ -155,10 +158,31 @@ void remove_leftovers(const std::string& pkg_dir) {
   std::vector<std::string> junk;
   while (dirent* e = ::readdir(d)) {
     std::string n = e->d_name;
-    if (n.starts_with(".staging-") || n.starts_with("current.new-")) junk.push_back(n);
+    if (n.starts_with(".staging-") || n.starts_with("current.new-") || n.starts_with(".removing-"))
+      junk.push_back(n);
   }
   ::closedir(d);
   for (const auto& n : junk) remove_tree(pkg_dir + "/" + n);
+}
+
+// Generates the artifacts of `versions` of `key` again from their installed
+// copies, as their install did (every step's prepare and commit): what a
+// failed remove puts back. Throws ConfineError.
+void regenerate_versions(const Config& config, const Layout& layout, const PackageKey& key,
+                         const std::vector<std::string>& versions, const Steps& steps) {
+  for (const auto& v : versions) {
+    const std::string root = layout.install_dir(key, v);
+    const PackageMeta meta = load_package_meta(root, key.origin);
+    InstallContext ctx{config, layout, meta, root, plan_apps(config, meta, root), {}};
+    size_t started = 0;
+    try {
+      for (; started < steps.size(); ++started) steps[started]->prepare(ctx);
+      for (const auto& step : steps) step->commit(ctx);
+    } catch (...) {
+      for (size_t i = 0; i < std::min(started + 1, steps.size()); ++i) steps[i]->abort(ctx);
+      throw;
+    }
+  }
 }
 
 }  // namespace
@@ -195,6 +219,7 @@ InstallResult install_package(const Config& config, const std::string& package_d
   const bool in_place = same_directory(package_dir, install_dir);
   if (!in_place) {
     staging = pkg_dir + "/.staging-XXXXXX";
+    fault_point_or_throw("install: staging dir");
     if (!::mkdtemp(staging.data())) throw ConfineError("cannot create " + staging, errno);
     undo.created_tree(staging);
     root = staging + "/tree";
@@ -275,6 +300,7 @@ InstallResult install_package(const Config& config, const std::string& package_d
   size_t committed = 0;
   try {
     if (!staging.empty()) {
+      fault_point_or_throw("install: move package");
       if (::rename(root.c_str(), install_dir.c_str()) != 0)
         throw ConfineError("cannot move the package into " + install_dir, errno);
       undo.created_tree(install_dir);
@@ -330,29 +356,82 @@ RemoveResult remove_package(const Config& config, const PackageKey& key, const s
     throw ConfineError(what + " is not installed");
 
   // Policy and units first, launch records (the last step) before the rest:
-  // once the record is gone the app can no longer be started.
-  std::string first_error;
-  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
-    try {
-      (*it)->remove(config, layout, result.apps);
-    } catch (const std::exception& e) {
-      if (first_error.empty()) first_error = std::string((*it)->name()) + ": " + e.what();
+  // once the record is gone the app can no longer be started. The first
+  // failure stops the removal and everything removed so far comes back
+  // (`restore`): a failed remove changes nothing.
+  std::vector<std::string> versions_with_policy;
+  for (const auto& id : result.apps)
+    if (std::find(versions_with_policy.begin(), versions_with_policy.end(), id.version) ==
+        versions_with_policy.end())
+      versions_with_policy.push_back(id.version);
+  struct Moved {
+    std::string from, to;
+  };
+  std::vector<Moved> moved;  // install and data dirs renamed aside
+  std::optional<std::string> unlinked_current;
+  auto restore = [&](const std::string& failure) {
+    std::string problem;
+    if (unlinked_current) {
+      try {
+        replace_symlink(*unlinked_current, layout.current_link(key));
+      } catch (const std::exception& e) {
+        problem = e.what();
+      }
     }
+    for (auto it = moved.rbegin(); it != moved.rend(); ++it)
+      if (::rename(it->to.c_str(), it->from.c_str()) != 0 && problem.empty())
+        problem = "cannot move " + it->to + " back to " + it->from + ": " + std::strerror(errno);
+    try {
+      regenerate_versions(config, layout, key, versions_with_policy, steps);
+    } catch (const std::exception& e) {
+      if (problem.empty()) problem = e.what();
+    }
+    if (!problem.empty())
+      throw ConfineError(failure + " (and putting back what was removed failed: " + problem +
+                         "; run the removal again)");
+    throw ConfineError(failure + " (nothing was removed)");
+  };
+  const char* failed_step = "";
+  try {
+    for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+      failed_step = (*it)->name();
+      (*it)->remove(config, layout, result.apps);
+    }
+  } catch (const std::exception& e) {
+    restore("cannot remove the policy of " + what + ": " + failed_step + ": " + e.what());
   }
-  if (!first_error.empty())
-    throw ConfineError("cannot remove the policy of " + what + ": " + first_error +
-                       " (its files are kept; run the removal again)");
 
-  const auto current = current_version(layout, key);
-  const std::string link = layout.current_link(key);
-  if (version.empty() || (current && *current == version)) {
-    if (::unlink(link.c_str()) != 0 && errno != ENOENT)
-      throw ConfineError("cannot remove " + link, errno);
+  // The files: each directory is renamed aside first (undone by renaming
+  // back), the current link goes, then what was renamed aside is deleted.
+  try {
+    for (const auto& v : result.versions) {
+      for (const auto& dir : {layout.install_dir(key, v), layout.data_dir(key, v)}) {
+        if (!exists(dir)) continue;
+        const auto slash = dir.rfind('/');
+        const std::string aside = dir.substr(0, slash + 1) + ".removing-" + dir.substr(slash + 1);
+        fault_point_or_throw("remove: move aside");
+        if (::rename(dir.c_str(), aside.c_str()) != 0)
+          throw ConfineError("cannot remove " + dir, errno);
+        moved.push_back({dir, aside});
+      }
+    }
+    const auto current = current_version(layout, key);
+    const std::string link = layout.current_link(key);
+    if (current && (version.empty() || *current == version)) {
+      fault_point_or_throw("remove: current link");
+      if (::unlink(link.c_str()) != 0 && errno != ENOENT)
+        throw ConfineError("cannot remove " + link, errno);
+      unlinked_current = *current;
+    }
+  } catch (const std::exception& e) {
+    restore("cannot remove " + what + ": " + e.what());
   }
-  for (const auto& v : result.versions) {
-    for (const auto& dir : {layout.install_dir(key, v), layout.data_dir(key, v)})
-      if (!remove_tree(dir)) throw ConfineError("cannot remove " + dir);
-  }
+  // Past this point the package is removed; deleting its files is best
+  // effort (a later install or remove of the package deletes leftovers).
+  for (const auto& m : moved)
+    if (!remove_tree(m.to)) result.warnings.push_back("cannot delete " + m.to);
+  remove_leftovers(layout.package_dir(key));
+  remove_leftovers(config.data_dir + "/" + key.str());
   // Drop the per-package directories once empty (rmdir fails otherwise).
   ::rmdir(layout.package_dir(key).c_str());
   ::rmdir((config.data_dir + "/" + key.str()).c_str());

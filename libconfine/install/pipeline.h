@@ -58,13 +58,18 @@ InstallResult install_package(const Config& config, const std::string& package_d
 struct RemoveResult {
   std::vector<std::string> versions;  // versions whose files were removed
   std::vector<AppId> apps;            // APP_IDs whose artifacts were removed
+  std::vector<std::string> warnings;  // files of the removed package left behind
 };
 
 // Removes `key` (all versions when `version` is empty): first every step's
 // artifacts of its APP_IDs (in reverse step order, so the launch record goes
 // first), then its install dirs, data dirs and `current` link. Per-user data
-// under $HOME is never touched. When a step fails, the files are kept so
-// that the removal can be retried.
+// under $HOME is never touched. All or nothing: when any of that fails, what
+// was removed comes back (directories renamed back, the link restored, the
+// policy generated again from the installed copy and loaded; stopped
+// services stay stopped) and ConfineError says so. Deleting the files of the
+// removed package afterwards is best effort (warnings; the next install or
+// remove of the package deletes what is left).
 RemoveResult remove_package(const Config& config, const PackageKey& key,
                             const std::string& version);
 RemoveResult remove_package(const Config& config, const PackageKey& key, const std::string& version,

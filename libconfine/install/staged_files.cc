@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/safe_io.h"
 
 namespace confine::install {
@@ -20,6 +21,7 @@ void StagedFiles::commit() {
   while (!finals_.empty()) {
     const std::string& to = finals_.front();
     const std::string from = staged_path(to);
+    fault_point_or_throw("install: rename staged");
     if (::rename(from.c_str(), to.c_str()) != 0)
       throw ConfineError("cannot move " + from + " into place", errno);
     finals_.erase(finals_.begin());
@@ -32,6 +34,7 @@ void StagedFiles::discard() noexcept {
 }
 
 void unlink_if_present(const std::string& path) {
+  fault_point_or_throw("remove: unlink");
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     throw ConfineError("cannot remove " + path, errno);
 }

@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "core/error.h"
+#include "core/fault.h"
 #include "core/safe_io.h"
 #include "install/package_tree.h"
 
@@ -41,6 +42,7 @@ bool systemd_manages(const std::string& dir) {
 // Runs systemctl by absolute path (never through $PATH: this runs as root).
 // Returns its exit status, or -1 when it could not run.
 int systemctl(const std::vector<std::string>& args) {
+  if (!fault_point("install: systemctl")) return -1;
   const char* bin =
       ::access("/usr/bin/systemctl", X_OK) == 0 ? "/usr/bin/systemctl" : "/bin/systemctl";
   std::vector<char*> argv{const_cast<char*>(bin)};

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/fault.h"
 #include "core/layout.h"
 #include "launch/app_dirs.h"
 #include "launch/environment.h"
@@ -83,6 +84,7 @@ int run_app(const RunRequest& req) {
   Resolution res = resolve_app(layout, req.app);
   if (res.exit_code != 0) return fail(res.exit_code, res.message);
   ResolvedApp& app = res.app;
+  if (auto f = fault_point("launch: resolve"); !f) return fail(kExitCannotRun, f.error().describe());
   const AppId& id = app.record.id;
 
   // 2. Directories. They belong to the real user: the one who ran us, never
@@ -92,6 +94,8 @@ int run_app(const RunRequest& req) {
   const DirOwner owner{uid, gid};
   if (auto s = ensure_data_dir(layout, id.key, id.version, geteuid() == 0); !s)
     return fail(kExitCannotRun, s.error().describe());
+  if (auto f = fault_point("launch: data dir"); !f)
+    return fail(kExitCannotRun, f.error().describe());
   errno = 0;
   const struct passwd* pw = getpwuid(uid);
   if (!pw || !pw->pw_dir)
@@ -101,32 +105,41 @@ int run_app(const RunRequest& req) {
   const std::string home = pw->pw_dir;
   auto user_data = ensure_user_data_dir(home, id.key, id.version, owner);
   if (!user_data) return fail(kExitCannotRun, user_data.error().describe());
+  if (auto f = fault_point("launch: user data dir"); !f)
+    return fail(kExitCannotRun, f.error().describe());
   const bool raised = uid != 0 && getauxval(AT_SECURE) != 0;
   auto tmp = ensure_tmp_dir(layout, id, owner, raised);
   if (!tmp) return fail(kExitCannotRun, tmp.error().describe());
+  if (auto f = fault_point("launch: tmp dir"); !f) return fail(kExitCannotRun, f.error().describe());
 
   // 3. Environment, built now as the final envp strings.
   AppEnvironmentInput env_in{id,   app.install_dir, layout.data_dir(id.key, id.version), *user_data,
                              *tmp, current_dir()};
   const std::vector<std::string> env = app_environment(env_in, environ);
+  if (auto f = fault_point("launch: environment"); !f)
+    return fail(kExitCannotRun, f.error().describe());
 
   // 4. chdir, through the verified fd rather than the path.
   if (fchdir(app.install_fd.get()) != 0)
     return fail(
         kExitCannotRun,
         Error::from_errno(errno, "cannot change directory to " + app.install_dir).describe());
+  if (auto f = fault_point("launch: chdir"); !f) return fail(kExitCannotRun, f.error().describe());
 
   // 5. nice.
   if (auto s = apply_nice(req.config.nice); !s) return fail(kExitCannotRun, s.error().describe());
+  if (auto f = fault_point("launch: nice"); !f) return fail(kExitCannotRun, f.error().describe());
 
   // 6. Confinement steps: every prepare() (may allocate, may fail)...
   LaunchContext ctx{req.config, layout, app.record, uid, gid, raised, {}, {}};
   ctx.policy_dir = &app.policy_dir;
   ctx.paths = {app.install_dir, env_in.data_dir, *user_data, *tmp, home};  // Landlock's variables
   std::vector<std::unique_ptr<LaunchStep>> steps = launch_steps();
-  for (auto& step : steps)
-    if (auto s = step->prepare(ctx); !s)
-      return fail(kExitCannotRun, std::string(step->name()) + ": " + s.error().describe());
+  for (auto& step : steps) {
+    Status s = step->prepare(ctx);
+    if (s) s = fault_point("launch: prepare ", step->name());
+    if (!s) return fail(kExitCannotRun, std::string(step->name()) + ": " + s.error().describe());
+  }
 
   // ...then the last allocations: argv, envp and the --verbose report.
   std::vector<char*> argv;
@@ -150,11 +163,17 @@ int run_app(const RunRequest& req) {
   }
 
   // 7. No allocation from here to execve: each apply() in order.
-  for (auto& step : steps)
-    if (auto s = step->apply(ctx); !s)
-      die_after_apply(kExitCannotRun, step->name(), s.error().message.c_str(), s.error().err);
+  // (A fault point after each apply: the step's effect is in place, and the
+  // launch must still stop.)
+  for (auto& step : steps) {
+    Status s = step->apply(ctx);
+    if (s) s = fault_point("launch: apply ", step->name());
+    if (!s) die_after_apply(kExitCannotRun, step->name(), s.error().message.c_str(), s.error().err);
+  }
   if (!report.empty()) raw_write_stderr(report.c_str());
 
+  if (auto f = fault_point("launch: exec"); !f)
+    die_after_apply(kExitCannotRun, "cannot execute", f.error().message.c_str(), f.error().err);
   execve(argv[0], argv.data(), envp.data());
   int e = errno;
   int code = kExitCannotRun;

@@ -535,17 +535,21 @@ TEST_F(InstallTest, RemoveOneVersion) {
   EXPECT_FALSE(exists(apps("hello.example")));
 }
 
-TEST_F(InstallTest, FailedStepRemovalKeepsTheFiles) {
+TEST_F(InstallTest, FailedStepRemovalChangesNothing) {
   install(make_package("1.0"));
   auto key = value_or_throw(PackageKey::parse("hello.example"));
+  const auto before = state();
   try {
     remove_package(config_, key, "", steps(FailIn::Remove));
     ADD_FAILURE() << "remove succeeded";
   } catch (const ConfineError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "cannot remove the policy of hello.example: fake: fake: remove failed (its files "
-              "are kept; run the removal again)");
+              "cannot remove the policy of hello.example: fake: fake: remove failed (nothing was "
+              "removed)");
   }
+  // The steps before the failing one (launch records first) removed their
+  // artifacts; they are back, byte for byte.
+  EXPECT_EQ(state(), before);
   EXPECT_TRUE(exists(apps("hello.example/1.0/bin/hello")));
   EXPECT_EQ(link_of(apps("hello.example/current")), "1.0");
   remove_package(config_, key, "", steps());
