@@ -1,12 +1,15 @@
 #include "export/oci.h"
 
 #include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pwd.h>
 #include <seccomp.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <set>
 
 #include "apparmor/label.h"
@@ -162,6 +165,102 @@ json device_json(const devices::DeviceRule& r) {
   return d;
 }
 
+
+// Runs the classic BPF program `prog` on `data` the way the kernel's seccomp
+// does and returns its action. Throws for an instruction libseccomp does not
+// emit, so a change in what the compiler generates cannot go unnoticed.
+uint32_t run_bpf(const std::vector<sock_filter>& prog, const seccomp_data& data) {
+  uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {};
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&data);
+  for (size_t pc = 0; pc < prog.size(); ++pc) {
+    const sock_filter& f = prog[pc];
+    const uint32_t src = BPF_SRC(f.code) == BPF_X ? x : f.k;
+    switch (BPF_CLASS(f.code)) {
+      case BPF_LD:
+        if (f.code == (BPF_LD | BPF_W | BPF_ABS) && f.k + 4 <= sizeof data && f.k % 4 == 0)
+          std::memcpy(&a, bytes + f.k, 4);
+        else if (f.code == (BPF_LD | BPF_IMM))
+          a = f.k;
+        else if (f.code == (BPF_LD | BPF_MEM) && f.k < BPF_MEMWORDS)
+          a = mem[f.k];
+        else
+          throw ConfineError("export: unexpected BPF load in the compiled filter");
+        break;
+      case BPF_LDX:
+        if (f.code == (BPF_LDX | BPF_IMM))
+          x = f.k;
+        else if (f.code == (BPF_LDX | BPF_MEM) && f.k < BPF_MEMWORDS)
+          x = mem[f.k];
+        else
+          throw ConfineError("export: unexpected BPF load in the compiled filter");
+        break;
+      case BPF_ST:
+      case BPF_STX:
+        if (f.k >= BPF_MEMWORDS) throw ConfineError("export: BPF store out of range");
+        mem[f.k] = BPF_CLASS(f.code) == BPF_ST ? a : x;
+        break;
+      case BPF_ALU:
+        switch (BPF_OP(f.code)) {
+          case BPF_AND: a &= src; break;
+          case BPF_OR: a |= src; break;
+          case BPF_ADD: a += src; break;
+          case BPF_SUB: a -= src; break;
+          case BPF_LSH: a = src < 32 ? a << src : 0; break;
+          case BPF_RSH: a = src < 32 ? a >> src : 0; break;
+          default: throw ConfineError("export: unexpected BPF operation in the compiled filter");
+        }
+        break;
+      case BPF_JMP: {
+        bool t = false;
+        switch (BPF_OP(f.code)) {
+          case BPF_JA: pc += f.k; continue;
+          case BPF_JEQ: t = a == src; break;
+          case BPF_JGT: t = a > src; break;
+          case BPF_JGE: t = a >= src; break;
+          case BPF_JSET: t = (a & src) != 0; break;
+          default: throw ConfineError("export: unexpected BPF jump in the compiled filter");
+        }
+        pc += t ? f.jt : f.jf;
+        break;
+      }
+      case BPF_RET:
+        return BPF_RVAL(f.code) == BPF_A ? a : f.k;
+      case BPF_MISC:
+        if (BPF_MISCOP(f.code) == BPF_TAX) x = a; else a = x;
+        break;
+    }
+  }
+  throw ConfineError("export: the compiled filter runs off its end");
+}
+
+// The syscalls the compiled root program (stacked by confine-run for a uid-0
+// app, seccomp/compile.h) refuses, with their errno, read from the program
+// itself so that the export follows whatever the compiler puts there.
+// A syscall it answers differently for different arguments is returned with
+// errno -1.
+std::map<std::string, int> root_denials(const seccomp::FilterImage& image) {
+  std::map<std::string, int> out;
+  if (image.root.empty()) return out;
+  for (int nr = 0; nr < 1024; ++nr) {
+    char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+    if (!name) continue;
+    std::string n = name;
+    free(name);
+    uint32_t ret[2];
+    for (int v = 0; v < 2; ++v) {
+      seccomp_data d{};
+      d.nr = nr;
+      d.arch = seccomp::host_arch_tokens()[0];
+      for (auto& arg : d.args) arg = v ? ~0ULL : 0;
+      ret[v] = run_bpf(image.root, d);
+    }
+    if ((ret[0] & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW && ret[0] == ret[1]) continue;
+    const bool errno_both = (ret[0] & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO && ret[0] == ret[1];
+    out[n] = errno_both ? static_cast<int>(ret[0] & SECCOMP_RET_DATA) : -1;
+  }
+  return out;
+}
+
 }  // namespace
 
 bool parse_format(const std::string& text, Format& out) {
@@ -181,6 +280,14 @@ json seccomp_profile(const policy::Policy& input, std::vector<std::string>& note
   // says which rules it compiled differently per architecture.
   seccomp::CompiledFilter compiled = seccomp::compile_policy(input);
   for (const auto& n : compiled.notes) notes.push_back("seccomp: confine's own filter: " + n);
+
+  // The export runs the app as root, so it carries confine's root program too.
+  const std::map<std::string, int> root = root_denials(compiled.image);
+  if (!root.empty())
+    notes.push_back("seccomp: the export is for uid 0, so it includes what confine-run adds for "
+                    "a root-run app (" + std::to_string(root.size()) +
+                    " metadata syscalls such as chmod and chown: EPERM); under another uid "
+                    "confine allows those the policy allows");
 
   const policy::Policy p = input.effective();
   std::map<std::string, SyscallPlan> plan;
@@ -204,6 +311,28 @@ json seccomp_profile(const policy::Policy& input, std::vector<std::string>& note
       continue;
     }
     if (s.allows.empty()) continue;  // conditional denies only: the default EPERM answers first
+    // Allowed, but the root program refuses it: the stacked answer is the
+    // deny program's (EACCES) where a conditional deny matches, else the
+    // root program's errno.
+    if (auto it = root.find(name); it != root.end()) {
+      if (it->second < 0) {
+        notes.push_back("seccomp: " + name +
+                        ": confine's root program filters its arguments; not allowed in the export");
+        continue;
+      }
+      const int err = seccomp::denial_errno(name, EACCES);
+      for (const auto* r : s.cond_denies)
+        conditional.push_back(rule_json(name, r->conditions, err, true));
+      if (it->second == EPERM) continue;  // the default answers everything else
+      if (s.cond_denies.empty() && s.unconditional_allow()) {
+        conditional.push_back(rule_json(name, {}, it->second, false));
+        continue;
+      }
+      ArgCondition always;
+      always.op = ArgCondition::Op::Ge;
+      conditional.push_back(rule_json(name, {always}, it->second, false));
+      continue;
+    }
     const bool muxed = kSocketcall.count(name) || kIpc.count(name);
     const bool filtered = !s.unconditional_allow() || !s.cond_denies.empty();
     if (muxed && filtered) (kSocketcall.count(name) ? need_socketcall : need_ipc) = true;

@@ -32,8 +32,10 @@ enum class Format { OciSeccomp, OciConfig, Kubernetes };
 bool parse_format(const std::string& text, Format& out);
 
 // The seccomp profile of `policy` (as resolved for the app; effective() is
-// applied here). Rules the single OCI filter cannot express exactly are
-// exported stricter and named in `notes`.
+// applied here) for the app run as uid 0: the allow, deny and root programs
+// confine-run stacks for a root-run app, as one filter. The root program's
+// refusals are read from the compiled program itself. Rules the single OCI
+// filter cannot express exactly are exported stricter and named in `notes`.
 nlohmann::json seccomp_profile(const policy::Policy& policy, std::vector<std::string>& notes);
 
 struct Exported {

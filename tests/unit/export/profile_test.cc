@@ -171,6 +171,24 @@ TEST(ExportProfile, DenyWinsInTheKernelAsInConfinesStackedFilters) {
   EXPECT_EQ(errno_under(p, SYS_clone3, 0, 0), ENOSYS);
 }
 
+// The export runs the app as uid 0, so it carries what confine-run stacks
+// for a root-run app: its root program's refusals (chmod, chown, ... EPERM),
+// under the deny program's EACCES for setuid modes.
+TEST(ExportProfile, RootRunRefusalsOfTheCompiledRootProgram) {
+  std::vector<std::string> notes;
+  json p = exporter::seccomp_profile(
+      policy_of("read\nexit_group\nchmod\ndeny chmod a1 & S_ISUID == S_ISUID\nfchown\n"), notes);
+  auto chmod = entries(p, "chmod");
+  ASSERT_EQ(chmod.size(), 1u) << p.dump(1);
+  EXPECT_EQ(chmod[0]["action"], "SCMP_ACT_ERRNO");
+  EXPECT_EQ(chmod[0]["errnoRet"], EACCES);
+  EXPECT_EQ(chmod[0]["args"][0]["valueTwo"], 04000);
+  EXPECT_TRUE(entries(p, "fchown").empty()) << "EPERM, the default: " << p.dump(1);
+  EXPECT_EQ(entries(p, "read").size(), 1u);
+  EXPECT_EQ(errno_under(p, SYS_chmod, reinterpret_cast<long>("/nonexistent"), 0755), EPERM);
+  EXPECT_EQ(errno_under(p, SYS_chmod, reinterpret_cast<long>("/nonexistent"), 04755), EACCES);
+}
+
 TEST(ExportProfile, FormatNames) {
   exporter::Format f;
   EXPECT_TRUE(exporter::parse_format("oci-seccomp", f));
