@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
   }
   if (i >= argc) return usage_error("no APP given");
 
-  // SPEC: only a caller that already holds the privileges confine-run would
+  // Only a caller that already holds the privileges confine-run would
   // use may choose the config. That is the real uid 0; a caller raised by
   // file capabilities is not. --config from anyone else is an error (they
   // asked for something we will not do); CONFINE_CONFIG is ignored, because

@@ -1,4 +1,4 @@
-// Names of SPEC.md "Names": package, origin, app, version, type, package key
+// Names of confine-package(5): package, origin, app, version, type, package key
 // and APP_ID. Every check is hand-written; errors quote the bad value.
 #pragma once
 

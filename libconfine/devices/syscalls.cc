@@ -10,7 +10,7 @@ namespace {
 
 // The raw system call rather than libbpf: the launcher needs two commands,
 // and libbpf would add a shared library (and its ELF machinery) to every
-// app start (ARCHITECTURE.md, "The launch path's own cost").
+// app start (bench/README.md).
 long raw_bpf(int cmd, union bpf_attr* attr, unsigned size) {
   return ::syscall(SYS_bpf, cmd, attr, size);
 }

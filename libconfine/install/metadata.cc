@@ -1,5 +1,5 @@
 // meta/package.json -> PackageMeta. The package author is untrusted: every
-// field is checked against SPEC.md, unknown and duplicate keys are errors (a
+// field is checked against confine-package(5), unknown and duplicate keys are errors (a
 // typo in a security field must never silently drop policy), and paths must
 // stay inside the package.
 #include "install/metadata.h"

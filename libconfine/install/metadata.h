@@ -1,4 +1,4 @@
-// meta/package.json: parsed into typed structs, every SPEC.md rule checked.
+// meta/package.json: parsed into typed structs, every rule of confine-package(5) checked.
 // Errors are ConfineError with "<file>: <json path>: <problem>".
 #pragma once
 

@@ -1,5 +1,5 @@
-// The app's writable directories, created on launch (SPEC.md "Where things
-// live"): the per-user data dir and the per-app-per-user tmp dir, plus the
+// The app's writable directories, created on launch (confine-run(1),
+// FILES): the per-user data dir and the per-app-per-user tmp dir, plus the
 // package data dir when it is missing and we are root.
 //
 // confine-run may hold capabilities (file capabilities) or be root while

@@ -1,4 +1,4 @@
-// The environment an app is started with (SPEC.md "What the app sees").
+// The environment an app is started with (confine-run(1), ENVIRONMENT).
 //
 // The app gets exactly these variables from confine-run:
 //   CONFINE_APP_ID, CONFINE_APP_NAME, CONFINE_PKG_NAME, CONFINE_PKG_ORIGIN

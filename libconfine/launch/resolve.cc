@@ -140,7 +140,7 @@ Resolution resolve_app(const Layout& layout, std::string_view app_arg) {
   out.exec_path = out.install_dir + "/" + out.record.exec;
 
   // Check the app's file now, before any directory is created or privilege
-  // touched, so that 126/127 mean what SPEC.md says. execve() has the last
+  // touched, so that 126/127 mean what confine-run(1) says. execve() has the last
   // word; this only gives the common mistakes their exit status early.
   struct stat st;
   if (fstatat(out.install_fd.get(), out.record.exec.c_str(), &st, 0) != 0) {

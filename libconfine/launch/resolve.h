@@ -1,5 +1,5 @@
 // Resolving the APP argument of confine-run to an installed app: the first
-// launch step (ARCHITECTURE.md "Launch order").
+// launch step (docs/architecture.md, "Launch order").
 //
 // APP is an APP_ID or `<key>_<app>`; for the latter the version is the target
 // of `<apps_dir>/<key>/current`, read with readlinkat() on the fd of the
@@ -22,7 +22,7 @@
 
 namespace confine::launch {
 
-// Exit statuses of SPEC.md "Commands".
+// Exit statuses of confine-run(1), EXIT STATUS.
 inline constexpr int kExitCannotRun = 125;      // could not confine or start it
 inline constexpr int kExitNotExecutable = 126;  // the app's file is not executable
 inline constexpr int kExitNoSuchApp = 127;      // no such app

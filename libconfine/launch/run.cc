@@ -42,7 +42,7 @@ int fail(int code, const std::string& what) {
   _exit(code);
 }
 
-// The nice value is absolute (SPEC: "the configured default"), not relative
+// The nice value is absolute (confine(8): "every app is started with"), not relative
 // to the caller's. Lowering it needs CAP_SYS_NICE; not getting the configured
 // value fails the launch rather than running the app at another priority.
 Status apply_nice(int nice) {
@@ -152,7 +152,7 @@ int run_app(const RunRequest& req) {
   for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
   // A layer skipped because the config allows it is always reported (fail
-  // closed, visibly: ARCHITECTURE.md invariant 4); --verbose adds the rest.
+  // closed, visibly: docs/architecture.md); --verbose adds the rest.
   std::string report;
   if (req.verbose)
     for (const auto& l : ctx.applied) report += "confine-run: applied: " + l + "\n";

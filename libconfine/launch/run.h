@@ -1,4 +1,4 @@
-// The launch path of confine-run, top to bottom (ARCHITECTURE.md):
+// The launch path of confine-run, top to bottom (docs/architecture.md, "Launch order"):
 //
 //   resolve APP -> create dirs -> environment -> chdir -> nice
 //     -> launch steps: all prepare(), then all apply() -> execve

@@ -1,5 +1,5 @@
 // The confinement steps of the launch path, in their fixed order
-// (ARCHITECTURE.md "Launch order"):
+// (docs/architecture.md, "Launch order"):
 //
 //   device cgroup -> privileges -> Landlock -> AppArmor -> seccomp -> execve
 //

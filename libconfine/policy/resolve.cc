@@ -1,4 +1,4 @@
-// Package metadata -> one effective Policy per app. Three shapes (SPEC.md):
+// Package metadata -> one effective Policy per app. Three shapes (confine-package(5)):
 //   template + caps             the template and each cap (a policy group, or
 //                               a flag such as an administrator's own)
 //   + security-override         the same, plus the override's AppArmor lines

@@ -1,5 +1,5 @@
 // The real confine-run binary against an installed sample package: what the
-// app sees (environment, cwd, nice, argv), and the exit statuses of SPEC.md.
+// app sees (environment, cwd, nice, argv), and the exit statuses of confine-run(1).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>

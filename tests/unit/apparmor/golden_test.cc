@@ -95,7 +95,7 @@ std::string generate(const Combination& comb, const Config& config) {
 TEST(ApparmorGolden, EveryTemplateAndGroupMatchesItsGoldenProfile) {
   const Config config = golden_config();
   const auto combs = combinations(config);
-  // SPEC: "default" is the template of every app that names none.
+  // confine-package(5): "default" is the template of every app that names none.
   ASSERT_TRUE(std::any_of(combs.begin(), combs.end(), [](const Combination& c) {
     return c.file == "default.profile";
   })) << "no template \"default\" in policy-templates/templates";

@@ -1,4 +1,4 @@
-// meta/package.json parsing: every SPEC.md rule, each bad case asserting the
+// meta/package.json parsing: every rule of confine-package(5), each bad case asserting the
 // message a package author would see.
 #include "install/metadata.h"
 

@@ -8,7 +8,7 @@
 namespace confine::launch {
 namespace {
 
-// ARCHITECTURE.md "Launch order": whichever layers are built in, they run in
+// docs/architecture.md, "Launch order": whichever layers are built in, they run in
 // this order, each at most once (the VM tests judge the order on a real
 // kernel; this catches a line added in the wrong slot of steps.cc).
 TEST(LaunchSteps, RunInTheFixedOrder) {
