@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -44,7 +45,7 @@ constexpr Constant kConstants[] = {
     C(IPPROTO_UDP), C(MAP_ANONYMOUS), C(MAP_PRIVATE),
     C(MAP_SHARED), C(O_CREAT), C(O_RDONLY),
     C(O_RDWR), C(O_TMPFILE), C(O_WRONLY), C(PER_LINUX),
-    C(PER_LINUX32), C(PROT_EXEC), C(PROT_READ),
+    C(PER_LINUX32), C(PRIO_PGRP), C(PRIO_PROCESS), C(PRIO_USER), C(PROT_EXEC), C(PROT_READ),
     C(PROT_WRITE), C(PR_CAPBSET_READ), C(PR_GET_NAME),
     C(PR_SET_NAME), C(PR_SET_NO_NEW_PRIVS), C(PR_SET_PDEATHSIG),
     C(PR_SET_SECCOMP), C(SOCK_CLOEXEC), C(SOCK_DGRAM),

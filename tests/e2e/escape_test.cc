@@ -14,10 +14,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/capability.h>
 #include <linux/landlock.h>
 #include <linux/openat2.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -34,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -295,10 +299,54 @@ void probe_meta(const std::string& victim, const std::string& tmp) {
   say("own-unlink", ::unlink(own.c_str()));
 }
 
+// Scheduling, I/O priority and limits of another process (`pid`, of the
+// app's uid), of its process group and of every process of its user; and
+// of itself, which stays allowed.
+void probe_others(pid_t pid) {
+  say("setpriority-decoy", ::syscall(SYS_setpriority, PRIO_PROCESS, pid, 19));
+  say("setpriority-own-pgrp", ::syscall(SYS_setpriority, PRIO_PGRP, 0, 19));
+  say("setpriority-user", ::syscall(SYS_setpriority, PRIO_USER, 0, 19));
+  say("setpriority-user-by-uid", ::syscall(SYS_setpriority, PRIO_USER, ::getuid(), 19));
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(0, &one);
+  say("sched_setaffinity-decoy", ::syscall(SYS_sched_setaffinity, pid, sizeof one, &one));
+  sched_param sp{};
+  say("sched_setscheduler-decoy", ::syscall(SYS_sched_setscheduler, pid, SCHED_BATCH, &sp));
+  say("sched_setparam-decoy", ::syscall(SYS_sched_setparam, pid, &sp));
+  struct {
+    uint32_t size, policy;
+    uint64_t flags;
+    int32_t nice;
+    uint32_t prio;
+    uint64_t runtime, deadline, period;
+  } attr{48, SCHED_OTHER, 0, 19, 0, 0, 0, 0};
+  say("sched_setattr-decoy", ::syscall(SYS_sched_setattr, pid, &attr, 0));
+  constexpr int kIoprioWhoProcess = 1, kIoprioWhoUser = 3;
+  constexpr int kIdle = 3 << 13;  // IOPRIO_CLASS_IDLE
+  say("ioprio_set-decoy", ::syscall(SYS_ioprio_set, kIoprioWhoProcess, pid, kIdle));
+  say("ioprio_set-user", ::syscall(SYS_ioprio_set, kIoprioWhoUser, 0, kIdle));
+  rlimit low{1, 1};
+  say("prlimit64-decoy-set", ::syscall(SYS_prlimit64, pid, RLIMIT_NOFILE, &low, nullptr));
+  rlimit got{};
+  say("prlimit64-decoy-get", ::syscall(SYS_prlimit64, pid, RLIMIT_NOFILE, nullptr, &got));
+  // Itself: allowed.
+  say("setpriority-self", ::syscall(SYS_setpriority, PRIO_PROCESS, 0, 19));  // nicer: always allowed
+  cpu_set_t mine;
+  say("sched_getaffinity-self", ::syscall(SYS_sched_getaffinity, 0, sizeof mine, &mine));
+  say("sched_setaffinity-self", ::syscall(SYS_sched_setaffinity, 0, sizeof mine, &mine));
+  say("prlimit64-self-get", ::syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, nullptr, &got));
+  say("prlimit64-self-set", ::syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &got, nullptr));
+}
+
 int probe_main(int argc, char** argv) {
   if (argc < 2) return 2;
   const std::string suite = argv[1];
   if (suite == "ran") return 42;
+  if (suite == "others" && argc == 3) {
+    probe_others(std::atoi(argv[2]));
+    return 0;
+  }
   if (suite == "meta" && argc == 3) {
     const char* tmp = std::getenv("TMPDIR");
     if (!tmp) return 3;
@@ -537,6 +585,12 @@ class Decoy {
       for (int sig = 1; sig < 32; ++sig)
         if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &sa, nullptr);
       if (::setresgid(uid, uid, uid) != 0 || ::setresuid(uid, uid, uid) != 0) ::_exit(1);
+      // No capabilities, like another confined app (as root: another
+      // service); the kernel would otherwise shield it from a caller with
+      // fewer capabilities, and the test would prove nothing of ours.
+      __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+      __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = {};
+      if (::syscall(SYS_capset, &hdr, none) != 0) ::_exit(1);
       (void)!::write(out_, "R", 1);
       for (;;) ::pause();
     }
@@ -879,6 +933,62 @@ TEST_P(Escape, NoRootFileChangesModeOwnerTimesOrExistence) {
                              "/dev/escape-dir"})
       EXPECT_FALSE(facts_of(gone).exists) << who << ": " << gone;
     EXPECT_FALSE(facts_of(victim + ".escape").exists) << who;
+  }
+}
+
+// The decoy's nice value, CPU mask and open-files limit, as the test sees
+// them.
+std::string sched_facts(pid_t pid) {
+  std::string stat;
+  try {
+    stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  } catch (...) {
+    return "gone";
+  }
+  std::istringstream in(stat.substr(stat.rfind(')') + 2));
+  std::string f;
+  for (int i = 3; i <= 19 && in >> f;) ++i;  // field 19: nice
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  ::sched_getaffinity(pid, sizeof set, &set);
+  rlimit lim{};
+  ::prlimit(pid, RLIMIT_NOFILE, nullptr, &lim);
+  return "nice " + f + " cpus " + std::to_string(CPU_COUNT(&set)) + " policy " +
+         std::to_string(::sched_getscheduler(pid)) + " nofile " + std::to_string(lim.rlim_cur) +
+         " ioprio " + std::to_string(::syscall(SYS_ioprio_get, 1, pid));
+}
+
+// Other processes' scheduling, I/O priority and limits are out of reach;
+// the app's own stay its to change.
+TEST_P(Escape, NoOtherProcessIsReniced) {
+  for (bool user : {false, true}) {
+    const std::string who = user ? "user" : "root";
+    Decoy decoy(user ? kUser : 0);
+    ASSERT_TRUE(decoy.ready()) << who;
+    const std::string before = sched_facts(decoy.pid());
+    RunResult r = user ? pkg_->as_user({"others", std::to_string(decoy.pid())})
+                       : pkg_->as_root({"others", std::to_string(decoy.pid())});
+    expect_results(r,
+                   {{"setpriority-decoy", "EPERM"},
+                    {"setpriority-own-pgrp", "EPERM"},
+                    {"setpriority-user", "EPERM"},
+                    {"setpriority-user-by-uid", "EPERM"},
+                    {"sched_setaffinity-decoy", "EPERM"},
+                    {"sched_setscheduler-decoy", "EPERM"},
+                    {"sched_setparam-decoy", "EPERM"},
+                    {"sched_setattr-decoy", "EPERM"},
+                    {"ioprio_set-decoy", "EPERM"},
+                    {"ioprio_set-user", "EPERM"},
+                    {"prlimit64-decoy-set", "EPERM"},
+                    {"prlimit64-decoy-get", "EPERM"},
+                    {"setpriority-self", "OK"},
+                    {"sched_getaffinity-self", "OK"},
+                    {"sched_setaffinity-self", "OK"},
+                    {"prlimit64-self-get", "OK"},
+                    {"prlimit64-self-set", "OK"}},
+                   who);
+    EXPECT_EQ(sched_facts(decoy.pid()), before) << who << ": the decoy was changed";
+    EXPECT_EQ(decoy.caught(), "") << who;
   }
 }
 
