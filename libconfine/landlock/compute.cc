@@ -7,6 +7,8 @@
 namespace confine::landlock {
 namespace {
 
+constexpr const char* kPtsDir = "/dev/pts/";
+
 // Where the literal part of `g` ends: at a wildcard, or at a variable that
 // confine-run does not substitute (e.g. @{multiarch}).
 size_t literal_end(const std::string& g) {
@@ -59,6 +61,12 @@ std::vector<Rule> compute_rules(const policy::Policy& policy) {
 
   std::map<std::string, std::string> rules;
   for (const auto& [glob, access] : globs) {
+    // Terminals by name (the terminal flag's /dev/pts/[0-9]*): Landlock
+    // checks opens only, never descriptors the app inherited, so it needs
+    // no rule for the terminal the app was started from, and one would let
+    // it open every other session's pty. (AppArmor also checks inherited
+    // descriptors at exec, which is why the flag names them.)
+    if (glob.starts_with(kPtsDir)) continue;
     bool complete = true;
     for (const auto& g : policy::expand_braces(glob, 256, complete)) {
       const size_t end = literal_end(g);

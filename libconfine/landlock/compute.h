@@ -6,7 +6,8 @@
 // directory before its first wildcard ("/usr/lib/**" -> "/usr/lib/",
 // "/dev/pts/[0-9]*" -> "/dev/pts/"), after expanding {a,b} alternatives
 // ("/{usr/,}lib/**" -> "/usr/lib/", "/lib/"). The result never grants less
-// than the policy and may grant more within those directories; deny rules
+// than the policy and may grant more within those directories (except
+// terminals: rules below /dev/pts/ are left out, see compute.cc); deny rules
 // are not expressible and stay AppArmor's (which is why Landlock is the
 // filesystem layer where AppArmor is not enabled, not a replacement).
 #pragma once

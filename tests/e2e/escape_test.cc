@@ -339,10 +339,29 @@ void probe_others(pid_t pid) {
   say("prlimit64-self-set", ::syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &got, nullptr));
 }
 
+// Terminals the app did not inherit: another session's pty `pts` by name,
+// new ptys through the multiplexers; /dev/tty stays (ENXIO: no controlling
+// terminal here, the open itself was allowed).
+void probe_tty(const std::string& pts) {
+  long fd = ::open(pts.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  say("open-other-pty", fd);
+  if (fd >= 0) (void)!::write(static_cast<int>(fd), "escaped\n", 8);
+  say("open-other-pty-read", ::open(pts.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC));
+  say("open-ptmx", ::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  say("open-pts-ptmx", ::open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  say("open-pts-0", ::open("/dev/pts/0", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  say("list-pts", ::open("/dev/pts", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  say("open-dev-tty", ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC));
+}
+
 int probe_main(int argc, char** argv) {
   if (argc < 2) return 2;
   const std::string suite = argv[1];
   if (suite == "ran") return 42;
+  if (suite == "tty" && argc == 3) {
+    probe_tty(argv[2]);
+    return 0;
+  }
   if (suite == "others" && argc == 3) {
     probe_others(std::atoi(argv[2]));
     return 0;
@@ -990,6 +1009,35 @@ TEST_P(Escape, NoOtherProcessIsReniced) {
     EXPECT_EQ(sched_facts(decoy.pid()), before) << who << ": the decoy was changed";
     EXPECT_EQ(decoy.caught(), "") << who;
   }
+}
+
+// No pty the app did not inherit: another session's, held open by the test
+// (its master end sees nothing), or a new one.
+TEST_P(Escape, NoOtherTerminalOpens) {
+  int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  ASSERT_GE(master, 0) << strerror(errno);
+  ASSERT_EQ(::grantpt(master), 0);
+  ASSERT_EQ(::unlockpt(master), 0);
+  const std::string pts = ::ptsname(master);
+  ::fcntl(master, F_SETFL, O_NONBLOCK);
+  for (bool user : {false, true}) {
+    const std::string who = user ? "user" : "root";
+    RunResult r = user ? pkg_->as_user({"tty", pts}) : pkg_->as_root({"tty", pts});
+    expect_results(r,
+                   {{"open-other-pty", "EACCES"},
+                    {"open-other-pty-read", "EACCES"},
+                    {"open-ptmx", "EACCES"},
+                    {"open-pts-ptmx", "EACCES"},
+                    {"open-pts-0", ::access("/dev/pts/0", F_OK) == 0 ? "EACCES" : "ENOENT"},
+                    // Listing (names only) is allowed beneath "/" where the
+                    // system-data flag's "/ r" (Landlock's READ_DIR on /) is.
+                    {"list-pts", std::string(GetParam().name) == "Restricted" ? "EACCES" : "OK"},
+                    {"open-dev-tty", "ENXIO"}},
+                   who);
+    char b[64];
+    EXPECT_EQ(::read(master, b, sizeof b), -1) << who << ": the pty got the app's output";
+  }
+  ::close(master);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, Escape, ::testing::ValuesIn(kShapes),

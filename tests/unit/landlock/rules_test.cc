@@ -33,7 +33,10 @@ TEST(LandlockCompute, GlobsBecomeTheDirectoryBeforeTheFirstWildcard) {
                                 {"/proc/@{pid}/stat", "r"},
                                 {"/usr/lib/{,@{multiarch}/}gconv/**", "mr"}}));
   EXPECT_EQ(rights_of(r, "/usr/lib/"), "rx");  // m maps to execute (libraries)
-  EXPECT_EQ(rights_of(r, "/dev/pts/"), "rw");
+  // Terminals by name are never granted: Landlock leaves inherited fds
+  // alone, and a rule would open every other session's pty.
+  EXPECT_EQ(rights_of(r, "/dev/pts/"), "(none)");
+  EXPECT_EQ(rights_of(r, "/dev/"), "(none)");
   EXPECT_EQ(rights_of(r, "/etc/hosts"), "r");
   EXPECT_EQ(rights_of(r, "/usr/share/"), "lr");  // the dir itself and beneath
   EXPECT_EQ(rights_of(r, "@{CONFINE_APP_DATA_PATH}/"), "lrw");
@@ -81,16 +84,17 @@ TEST(LandlockCompute, AccessLettersMapToRights) {
 
 // The direction that matters: every path a glob matches is at or beneath a
 // computed rule whose rights include the glob's (globs from the shipped
-// templates, matched by AppArmor's own matcher).
+// templates, matched by AppArmor's own matcher). The one exception is
+// /dev/pts (see GlobsBecomeTheDirectoryBeforeTheFirstWildcard).
 TEST(LandlockCompute, NeverGrantsLessThanThePolicy) {
   const std::vector<std::pair<std::string, std::string>> globs = {
-      {"/{usr/,}lib{,32,64}/**", "mr"},     {"/dev/pts/[0-9]*", "rw"},
+      {"/{usr/,}lib{,32,64}/**", "mr"},     {"/dev/tty", "rw"},
       {"/etc/ld.so.conf.d/{,*}", "r"},      {"/usr/lib/{,@{multiarch}/}gconv/**", "mr"},
       {"/proc/[0-9]*/{cmdline,stat}", "r"}, {"@{CONFINE_APP_TMPDIR}/{,**}", "rw"},
       {"/dev/video[0-9]*", "rw"},           {"/{usr/,}{bin,sbin}/*", "ix"}};
   const std::vector<std::string> paths = {"/usr/lib/x86_64-linux-gnu/libc.so.6",
                                           "/lib64/ld-linux-x86-64.so.2",
-                                          "/dev/pts/3",
+                                          "/dev/tty",
                                           "/etc/ld.so.conf.d/x.conf",
                                           "/etc/ld.so.conf.d/",
                                           "/usr/lib/x86_64-linux-gnu/gconv/a.so",
