@@ -315,16 +315,18 @@ json seccomp_profile(const policy::Policy& input, std::vector<std::string>& note
     // deny program's (EACCES) where a conditional deny matches, else the
     // root program's errno.
     if (auto it = root.find(name); it != root.end()) {
-      if (it->second < 0) {
+      if (it->second < 0 ||
+          (!s.unconditional_allow() && (!s.cond_denies.empty() || it->second != EPERM))) {
         notes.push_back("seccomp: " + name +
-                        ": confine's root program filters its arguments; not allowed in the export");
+                        ": confine's root program over an argument-filtered rule cannot be "
+                        "expressed in one OCI filter; not allowed in the export");
         continue;
       }
       const int err = seccomp::denial_errno(name, EACCES);
       for (const auto* r : s.cond_denies)
         conditional.push_back(rule_json(name, r->conditions, err, true));
       if (it->second == EPERM) continue;  // the default answers everything else
-      if (s.cond_denies.empty() && s.unconditional_allow()) {
+      if (s.cond_denies.empty()) {
         conditional.push_back(rule_json(name, {}, it->second, false));
         continue;
       }
