@@ -6,6 +6,7 @@
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -187,6 +188,29 @@ TEST(ExportProfile, RootRunRefusalsOfTheCompiledRootProgram) {
   EXPECT_EQ(entries(p, "read").size(), 1u);
   EXPECT_EQ(errno_under(p, SYS_chmod, reinterpret_cast<long>("/nonexistent"), 0755), EPERM);
   EXPECT_EQ(errno_under(p, SYS_chmod, reinterpret_cast<long>("/nonexistent"), 04755), EACCES);
+}
+
+// On i386 libseccomp turns an argument-filtered socket rule, added the way
+// runtimes add rules, into an unfiltered socketcall(SYS_SOCKET) rule, and a
+// conditional deny plus the always-true allow into two conflicting ones.
+// The export blocks socketcall first, so every rule adds and the family
+// filter cannot be bypassed through the multiplexer.
+TEST(ExportProfile, I386SocketcallIsBlockedBeforeFilteredSocketRules) {
+  if (seccomp::host_arch_tokens()[0] != AUDIT_ARCH_X86_64) GTEST_SKIP() << "x86 only";
+  std::vector<std::string> notes;
+  json p = exporter::seccomp_profile(
+      policy_of("exit_group\nsocket\ndeny socket a0 == AF_NETLINK\nconnect\n"
+                "socketpair a0 == AF_UNIX\n"),
+      notes);
+  ASSERT_FALSE(p["syscalls"].empty());
+  EXPECT_EQ(p["syscalls"][0],
+            json::parse(R"({"names":["socketcall"],"action":"SCMP_ACT_ERRNO","errnoRet":13})"));
+  scmp_filter_ctx ctx = build_like_runc(p);  // fails the test if a rule does not add
+  seccomp_release(ctx);
+  bool said = false;
+  for (const auto& n : notes) said |= n.find("i386 socketcall") != std::string::npos;
+  EXPECT_TRUE(said);
+  EXPECT_EQ(errno_under(p, SYS_socket, AF_NETLINK, SOCK_DGRAM), EACCES);
 }
 
 TEST(ExportProfile, FormatNames) {
