@@ -162,6 +162,18 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
          landlock_note);
     if (!have_landlock && c.landlock == LayerMode::Required)
       r.missing_required.push_back("landlock (not available in the kernel)");
+    // What Landlock holds beyond files, and the unix socket gap where it is
+    // the only path layer (landlock/launch_step.cc, the unix-sockets group).
+    if (have_landlock)
+      r.lines.push_back(pad("", 10) +
+                        (f.landlock_abi >= 6
+                             ? "scopes: signals and abstract unix sockets stay inside each app"
+                             : "no scopes (ABI 6): signals and abstract unix sockets reach "
+                               "outside apps"));
+    if (!f.apparmor)
+      r.lines.push_back(pad("", 10) +
+                        "pathname unix sockets: not mediated (no Landlock right for them up to "
+                        "ABI 7); apps with the unix-sockets group reach any their uid may open");
   }
 
   // The launcher itself.

@@ -59,7 +59,8 @@ TEST_F(PolicyCommands, TemplatesListsEveryItemSortedWithItsDescription) {
       groups.push_back(line.substr(2, line.find(' ', 2) - 2));
   }
   EXPECT_EQ(groups, (std::vector<std::string>{"audio-playback", "camera", "home", "network-client",
-                                              "network-service", "system-observe"}));
+                                              "network-service", "system-observe",
+                                              "unix-sockets"}));
   EXPECT_NE(r.out.find("  default "), std::string::npos);
   EXPECT_NE(r.out.find("  restricted "), std::string::npos);
   EXPECT_NE(r.out.find("    ping "), std::string::npos);

@@ -298,7 +298,36 @@ TEST(ShippedPolicy, RestrictedTemplateHasNoNetworkAndRunsNoSystemPrograms) {
   EXPECT_EQ(e.allow.network.count("inet stream"), 0u);
 }
 
-TEST(ShippedPolicy, NetworkClientAllowsOnlyUnixAndInetSockets) {
+// The default caps reach no unix socket outside the app: no socket(AF_UNIX)
+// (pathname connects are unmediated on kernels without AppArmor's af_unix
+// mediation), only stream and seqpacket pairs (a datagram end could
+// sendto() any bound socket by address). Unix sockets are a group of their
+// own.
+TEST(ShippedPolicy, DefaultCapsGrantNoUnixSocketOutsideTheApp) {
+  for (const char* g : {"network-client", "network-service"}) {
+    Policy p = effective(PolicyKind::Group, g);
+    for (const auto* r : rules_for(p.allow.syscalls, "socket"))
+      EXPECT_NE(r->conditions.at(0).value, uint64_t{AF_UNIX}) << g;
+    EXPECT_EQ(p.allow.network.count("unix"), 0u) << g;
+    auto pairs = rules_for(p.allow.syscalls, "socketpair");
+    ASSERT_EQ(pairs.size(), 2u) << g;
+    std::set<uint64_t> types;
+    for (const auto* r : pairs) {
+      ASSERT_EQ(r->conditions.size(), 2u) << g;
+      EXPECT_EQ(r->conditions[0].value, uint64_t{AF_UNIX}) << g;
+      EXPECT_EQ(r->conditions[1].op, ArgCondition::Op::MaskedEq) << g;
+      EXPECT_EQ(r->conditions[1].mask, 0xfu) << g;
+      types.insert(r->conditions[1].value);
+    }
+    EXPECT_EQ(types, (std::set<uint64_t>{SOCK_STREAM, SOCK_SEQPACKET})) << g;
+  }
+  Policy u = effective(PolicyKind::Group, "unix-sockets");
+  EXPECT_EQ(u.allow.network.count("unix"), 1u);
+  EXPECT_EQ(rules_for(u.allow.syscalls, "socket").size(), 1u);
+  EXPECT_TRUE(allows(u, "connect"));
+}
+
+TEST(ShippedPolicy, NetworkClientAllowsOnlyInetSockets) {
   Policy p = effective(PolicyKind::Group, "network-client");
   std::set<uint64_t> families;
   for (const auto* r : rules_for(p.allow.syscalls, "socket")) {
@@ -307,7 +336,7 @@ TEST(ShippedPolicy, NetworkClientAllowsOnlyUnixAndInetSockets) {
     EXPECT_EQ(r->conditions[0].op, ArgCondition::Op::Eq);
     families.insert(r->conditions[0].value);
   }
-  EXPECT_EQ(families, (std::set<uint64_t>{AF_UNIX, AF_INET, AF_INET6}));
+  EXPECT_EQ(families, (std::set<uint64_t>{AF_INET, AF_INET6}));
   for (const char* s : {"connect", "sendto", "recvfrom", "sendmsg", "recvmsg"})
     EXPECT_TRUE(allows(p, s)) << s;
   EXPECT_FALSE(allows(p, "listen"));

@@ -151,9 +151,28 @@ TEST_F(DefaultTemplate, DeniesTiocstiEvenWithHighBits) {
 TEST_F(DefaultTemplate, SocketFamiliesFollowTheGroups) {
   auto inet = run_under_filter(image_, [] { return syscall(SYS_socket, AF_INET, SOCK_STREAM, 0); });
   EXPECT_GE(inet.ret, 0) << "network-client must allow AF_INET: " << strerror(inet.err);
+  // The default caps reach no unix socket outside the app: no socket(AF_UNIX),
+  // stream and seqpacket pairs only (a datagram end sends anywhere).
   auto unix_s =
       run_under_filter(image_, [] { return syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0); });
-  EXPECT_GE(unix_s.ret, 0) << strerror(unix_s.err);
+  EXPECT_EQ(unix_s.ret, -1);
+  EXPECT_EQ(unix_s.err, EPERM) << strerror(unix_s.err);
+  for (int type : {int{SOCK_STREAM}, SOCK_SEQPACKET | SOCK_CLOEXEC, int{SOCK_DGRAM}}) {
+    auto pair = run_under_filter(image_, [type] {
+      int sv[2];
+      return syscall(SYS_socketpair, AF_UNIX, type, 0, sv);
+    });
+    if (type == SOCK_DGRAM) {
+      EXPECT_EQ(pair.ret, -1);
+      EXPECT_EQ(pair.err, EPERM) << strerror(pair.err);
+    } else {
+      EXPECT_EQ(pair.ret, 0) << type << ": " << strerror(pair.err);
+    }
+  }
+  // The unix-sockets group gives them back.
+  auto with_unix = seccomp::compile_policy(sample_app_policy({"unix-sockets"})).image;
+  auto u = run_under_filter(with_unix, [] { return syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0); });
+  EXPECT_GE(u.ret, 0) << strerror(u.err);
   for (int family : {AF_NETLINK, AF_PACKET}) {
     auto o =
         run_under_filter(image_, [family] { return syscall(SYS_socket, family, SOCK_RAW, 0); });

@@ -25,16 +25,18 @@
 # from: flag identity
 # from: flag user-db
 # from: group audio-playback
-# from: flag unix-sockets
+# from: flag unix-connect
 # from: flag sockets
 # from: group camera
 # from: group home
 # from: group network-client
 # from: flag dns
 # from: flag outgoing
+# from: flag socket-pairs
 # from: group network-service
 # from: flag incoming
 # from: group system-observe
+# from: group unix-sockets
 abi <abi/3.0>,
 include <tunables/global>
 
@@ -56,6 +58,8 @@ profile golden.test_app_1.0 {
   network inet6 dgram,
   network inet6 stream,
   network unix,
+  network unix seqpacket,
+  network unix stream,
 
   @{CONFINE_APP_DATA_PATH}/** mr,
   @{CONFINE_APP_USER_DATA_PATH}/** mr,

@@ -25,7 +25,7 @@
 # from: flag identity
 # from: flag user-db
 # from: group audio-playback
-# from: flag unix-sockets
+# from: flag unix-connect
 # from: flag sockets
 abi <abi/3.0>,
 include <tunables/global>

@@ -28,7 +28,7 @@
 # from: flag dns
 # from: flag sockets
 # from: flag outgoing
-# from: flag unix-sockets
+# from: flag socket-pairs
 abi <abi/3.0>,
 include <tunables/global>
 
@@ -46,7 +46,8 @@ profile golden.test_app_1.0 {
   network inet stream,
   network inet6 dgram,
   network inet6 stream,
-  network unix,
+  network unix seqpacket,
+  network unix stream,
 
   @{CONFINE_APP_DATA_PATH}/** mr,
   @{CONFINE_APP_USER_DATA_PATH}/** mr,
