@@ -84,6 +84,12 @@ int main(void) {
   CALL("connect", syscall(SYS_connect, -1, 0, 0));
   CALL("bind", syscall(SYS_bind, -1, 0, 0));
   CALL("listen", syscall(SYS_listen, -1, 0));
+  /* Calls allowed for the caller itself (pid 0) only: another pid fails
+   * with ESRCH when the filter lets it through. */
+  CALL("prlimit64_self", syscall(SYS_prlimit64, 0, 7 /* RLIMIT_NOFILE */, 0, 0));
+  CALL("prlimit64_other", syscall(SYS_prlimit64, 0x7ffffff0L, 7, 0, 0));
+  CALL("setpriority_other", syscall(SYS_setpriority, 0 /* PRIO_PROCESS */, 0x7ffffff0L, 0));
+  CALL("sched_setaffinity_other", syscall(SYS_sched_setaffinity, 0x7ffffff0L, 0, 0));
   CALL("prctl_get_dumpable", syscall(SYS_prctl, 3 /* PR_GET_DUMPABLE */, 0, 0, 0, 0));
   CALL("ptrace", syscall(SYS_ptrace, 3 /* PTRACE_PEEKUSER */, 0x7ffffff0L, 0, 0));
   CALL("kill", syscall(SYS_kill, 0x7ffffff0L, 0));
