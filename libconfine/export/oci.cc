@@ -421,8 +421,6 @@ Exported export_app(const Config& config, const AppId& id, Format format) {
   Exported out;
   auto& notes = out.notes;
 
-  if (!installed.resolved.raw_seccomp.empty() && pol.allow.syscalls.empty())
-    notes.push_back("seccomp: the raw security-policy seccomp file is exported as resolved");
   json profile = seccomp_profile(pol, notes);
   if (format == Format::OciSeccomp) {
     out.files["seccomp.json"] = profile.dump(2) + "\n";
