@@ -8,6 +8,7 @@ namespace confine::landlock {
 namespace {
 
 constexpr const char* kPtsDir = "/dev/pts/";
+constexpr const char* kNonDotTree = "[^.]**";
 
 // Where the literal part of `g` ends: at a wildcard, or at a variable that
 // confine-run does not substitute (e.g. @{multiarch}).
@@ -72,6 +73,16 @@ std::vector<Rule> compute_rules(const policy::Policy& policy) {
       const size_t end = literal_end(g);
       std::string path;
       bool dir_literal = false;
+      if (end != std::string::npos && g.compare(end, std::string::npos, kNonDotTree) == 0 &&
+          end > 0 && g[end - 1] == '/') {
+        // "DIR/[^.]**": everything below DIR except its dot entries. Cut at
+        // DIR it would grant the dot entries too (~/.ssh for the home
+        // group); instead confine-run adds one rule per non-dot entry of
+        // DIR at launch (rules.h, kNonDotEntries), which is exact.
+        const std::string rights = rights_for(access, false);
+        if (!rights.empty()) add(rules, g.substr(0, end) + kNonDotEntries, rights);
+        continue;
+      }
       if (end == std::string::npos) {
         path = g;
         dir_literal = path.ends_with("/");

@@ -12,14 +12,17 @@
 // sets no_new_privs where the kernel requires it (no CAP_SYS_ADMIN, as for
 // seccomp) and restricts this process, which the app inherits across
 // execve. No allocation in apply().
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <linux/openat2.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -158,6 +161,12 @@ class LandlockStep final : public launch::LaunchStep {
     std::vector<Variable> vars = variables(ctx);
     std::string path;
     for (const auto& r : *rules) {
+      if (r.path.ends_with(kNonDotEntries)) {
+        auto n = add_non_dot_entries(r, vars, handled, ctx);
+        if (!n) return n.error();
+        added += *n;
+        continue;
+      }
       UniqueFd fd(open_rule_path(r.path, vars, path));
       if (!fd.valid()) {
         // Nothing to grant on a path that is not there (or that a symlink
@@ -200,6 +209,61 @@ class LandlockStep final : public launch::LaunchStep {
   }
 
  private:
+  Status add_rule(int fd, uint64_t access, const std::string& shown) {
+    landlock_path_beneath_attr beneath{};
+    beneath.allowed_access = access;
+    beneath.parent_fd = fd;
+    if (::syscall(SYS_landlock_add_rule, ruleset_.get(), LANDLOCK_RULE_PATH_BENEATH, &beneath, 0) !=
+        0)
+      return Error::from_errno(errno, "cannot add a Landlock rule for " + shown);
+    return Status::Ok();
+  }
+
+  // "DIR/[^.]*" (rules.h): one rule per entry of DIR whose name does not
+  // start with '.', opened without following symlinks (a link there, say
+  // to ~/.ssh, is skipped: it grants nothing). Returns the rules added.
+  Result<int> add_non_dot_entries(const Rule& r, std::vector<Variable>& vars, uint64_t handled,
+                                  launch::LaunchContext& ctx) {
+    const std::string dir_rule = r.path.substr(0, r.path.size() - std::strlen(kNonDotEntries));
+    std::string shown;
+    UniqueFd at(open_rule_path(dir_rule, vars, shown));
+    if (!at.valid()) return 0;  // no such directory: nothing to grant
+    UniqueFd listing(::openat(at.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!listing.valid()) return 0;
+    DIR* d = ::fdopendir(listing.get());
+    if (!d) return Error::from_errno(errno, "cannot list " + shown);
+    (void)listing.release();  // the DIR owns it now
+    int added = 0;
+    size_t entries = 0;
+    bool truncated = false;
+    Status status = Status::Ok();
+    while (const dirent* e = ::readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      if (++entries > kMaxNonDotEntries) {
+        truncated = true;
+        break;
+      }
+      open_how how{};
+      how.flags = O_PATH | O_CLOEXEC;
+      how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH;
+      UniqueFd fd(static_cast<int>(::syscall(SYS_openat2, at.get(), e->d_name, &how, sizeof how)));
+      if (!fd.valid()) continue;  // a symlink (ELOOP) or gone meanwhile
+      struct stat st;
+      if (::fstat(fd.get(), &st) != 0) continue;
+      const uint64_t access = access_bits(r.rights, S_ISDIR(st.st_mode), handled);
+      if (access == 0) continue;
+      status = add_rule(fd.get(), access, shown + e->d_name);
+      if (!status) break;
+      ++added;
+    }
+    ::closedir(d);
+    if (!status) return status.error();
+    if (truncated)
+      ctx.skipped.push_back("landlock: only the first " + std::to_string(kMaxNonDotEntries) +
+                            " entries of " + shown + " are granted");
+    return added;
+  }
+
   Status create_ruleset(uint64_t handled_fs, uint64_t scoped) {
     RulesetAttr attr;
     attr.handled_access_fs = handled_fs;

@@ -9,7 +9,9 @@
 // l list the directory itself only, w write/create/remove beneath,
 // x execute (and map executable) beneath. <path> is absolute or starts with
 // one of the launch-time variables below, and names a directory (ending in
-// '/': the rule covers everything beneath it) or a file.
+// '/': the rule covers everything beneath it) or a file, or ends in
+// kNonDotEntries: "DIR/[^.]*" stands for every entry of DIR whose name does
+// not start with '.', each granted (beneath, for directories) at launch.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,10 @@ std::string serialize(const std::vector<Rule>& rules);
 Result<std::vector<Rule>> parse(const std::string& text, const std::string& origin);
 
 inline constexpr size_t kMaxRules = 512;
+inline constexpr char kNonDotEntries[] = "[^.]*";
+// At most this many entries of one kNonDotEntries directory get a rule; the
+// rest get none (fewer rights, never more), and confine-run says so.
+inline constexpr size_t kMaxNonDotEntries = 256;
 
 // The rights a rule grants, as LANDLOCK_ACCESS_FS_* bits, for a directory
 // or a file, limited to what `handled` contains.

@@ -384,10 +384,32 @@ void probe_unix(const std::string& stream_path, const std::string& dgram_path) {
     say("dgram-pair-sendto-path", ::sendto(sp[0], "x", 1, 0, reinterpret_cast<sockaddr*>(&d), sizeof d));
 }
 
+// Reading the user's files: what the home group grants (HOME's non-dot
+// entries), and its dotfiles, which it does not.
+void probe_home(const std::string& h) {  // the user's home (HOME is the app's data dir)
+  auto rd = [](const std::string& p) {
+    long fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) ::close(static_cast<int>(fd));
+    return fd;
+  };
+  say("read-notes", rd(h + "/notes.txt"));
+  say("read-docs-file", rd(h + "/docs/a.txt"));
+  say("read-docs-dotdir", rd(h + "/docs/.git/config"));
+  say("read-ssh-key", rd(h + "/.ssh/id_ed25519"));
+  say("read-ssh-via-link", rd(h + "/link-to-ssh/id_ed25519"));
+  say("read-config", rd(h + "/.config/secret"));
+  say("read-other-app-data", rd(h + "/.local/share/confine/other.app/1/secret"));
+  say("write-notes", ::open((h + "/notes.txt").c_str(), O_WRONLY | O_CLOEXEC));
+}
+
 int probe_main(int argc, char** argv) {
   if (argc < 2) return 2;
   const std::string suite = argv[1];
   if (suite == "ran") return 42;
+  if (suite == "home" && argc == 3) {
+    probe_home(argv[2]);
+    return 0;
+  }
   if (suite == "unix" && argc == 4) {
     probe_unix(argv[2], argv[3]);
     return 0;
@@ -1163,6 +1185,35 @@ TEST_P(Escape, NoPathnameUnixSocketWithoutTheGroup) {
       EXPECT_FALSE(dgram.reached()) << who << ": the app sent to " << dgram.path();
     }
   }
+}
+
+// The home group grants the non-dot entries of HOME, exactly: never the
+// dotfiles (~/.ssh, ~/.config, other apps' data), not even through a
+// symlink among the non-dot entries. The user's run: a root run's HOME is
+// root's real one.
+TEST_P(Escape, HomeDotfilesStayUnread) {
+  const bool home = std::string(GetParam().name) == "Home";
+  const std::string h = pkg_->home();
+  for (const char* d : {"/docs/.git", "/.ssh", "/.config", "/.local/share/confine/other.app/1"})
+    fs::create_directories(h + d);
+  for (const char* f : {"/notes.txt", "/docs/a.txt", "/docs/.git/config", "/.ssh/id_ed25519",
+                        "/.config/secret", "/.local/share/confine/other.app/1/secret"})
+    write_file(h + f, "private\n", 0600);
+  fs::create_directory_symlink(".ssh", h + "/link-to-ssh");
+  auto r = run({"/bin/chown", "-R", "-h", std::to_string(kUser) + ":" + std::to_string(kUser), h});
+  ASSERT_EQ(r.status, 0) << r.err;
+  RunResult out = pkg_->as_user({"home", h});
+  const char* granted = home ? "OK" : "EACCES";
+  expect_results(out,
+                 {{"read-notes", granted},
+                  {"read-docs-file", granted},
+                  {"read-docs-dotdir", granted},  // AppArmor's [^.]** allows it too
+                  {"read-ssh-key", "EACCES"},
+                  {"read-ssh-via-link", "EACCES"},
+                  {"read-config", "EACCES"},
+                  {"read-other-app-data", "EACCES"},
+                  {"write-notes", "EACCES"}},
+                 "user");
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, Escape, ::testing::ValuesIn(kShapes),

@@ -52,6 +52,20 @@ TEST(LandlockCompute, GlobsBecomeTheDirectoryBeforeTheFirstWildcard) {
   EXPECT_EQ(rights_of(r, "/"), "(none)");  // nothing was widened to the root
 }
 
+// The home group's "@{HOME}/[^.]**": cut at the bracket it would grant all
+// of HOME, dotfiles (~/.ssh) included. It becomes a per-entry rule that
+// confine-run expands at launch, and HOME itself is only listed.
+TEST(LandlockCompute, NonDotEntriesAreNotWidenedToTheDirectory) {
+  policy::Policy p;
+  p.apparmor_raw = {"owner @{HOME}/ r,", "owner @{HOME}/[^.]** r,"};
+  auto r = compute_rules(p);
+  EXPECT_EQ(rights_of(r, "@{HOME}/[^.]*"), "r");
+  EXPECT_EQ(rights_of(r, "@{HOME}/"), "l");
+  EXPECT_EQ(r.size(), 2u);
+  // Not a pattern we can expand exactly: still cut (and never less).
+  EXPECT_EQ(rights_of(compute_rules(files({{"/srv/[^.]*/x", "r"}})), "/srv/"), "r");
+}
+
 TEST(LandlockCompute, BracesExpandBeforeCutting) {
   // Cutting at the '{' would grant "/" beneath: /etc/shadow readable.
   auto r = compute_rules(files({{"/{usr/,}lib{,32,64}/**", "mr"}}));
