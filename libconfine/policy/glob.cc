@@ -1,6 +1,8 @@
 #include "policy/glob.h"
 
 #include <algorithm>
+#include <string>
+#include <unordered_set>
 
 namespace confine::policy {
 namespace {
@@ -143,10 +145,30 @@ bool class_matches(std::string_view g, size_t i, char c, size_t& next) {
   return j < g.size() && c != '/' && hit != negate;
 }
 
+// The (rest of glob, rest of path, prev is '/') states already known not to
+// match. Without it every '*' retries every split of the path for each later
+// '*' and each '{' alternative: exponential in the glob, and `confine
+// explain` matches globs against paths that come from the app's audit lines.
+// Only failures are remembered (a success returns at once); the path is
+// always a suffix of the one given, so its length names it.
+using FailedStates = std::unordered_set<std::string>;
+bool match_uncached(std::string_view g, std::string_view p, char prev, FailedStates& failed);
+
 // `prev` is the glob character matched just before g (AppArmor: a '*' or
 // '**' right after '/' must match at least one character, so "/dir/*" and
 // "/dir/**" do not match "/dir/" itself; "/dir/{,**}" does).
-bool match(std::string_view g, std::string_view p, char prev) {
+bool match(std::string_view g, std::string_view p, char prev, FailedStates& failed) {
+  std::string key(g);
+  key += '\0';
+  key += std::to_string(p.size());
+  key += prev == '/' ? '/' : '-';
+  if (failed.count(key)) return false;
+  const bool hit = match_uncached(g, p, prev, failed);
+  if (!hit) failed.insert(std::move(key));
+  return hit;
+}
+
+bool match_uncached(std::string_view g, std::string_view p, char prev, FailedStates& failed) {
   while (!g.empty()) {
     const char c = g[0];
     if (c == '{') {
@@ -160,7 +182,7 @@ bool match(std::string_view g, std::string_view p, char prev) {
         if (i < body.size() && body[i] == '{') ++depth;
         if (i < body.size() && body[i] == '}') --depth;
         if (i == body.size() || (body[i] == ',' && depth == 0)) {
-          if (match(std::string(body.substr(start, i - start)) + std::string(rest), p, prev))
+          if (match(std::string(body.substr(start, i - start)) + std::string(rest), p, prev, failed))
             return true;
           start = i + 1;
         }
@@ -172,7 +194,7 @@ bool match(std::string_view g, std::string_view p, char prev) {
       std::string_view rest = g.substr(any ? 2 : 1);
       for (size_t n = prev == '/' ? 1 : 0; n <= p.size(); ++n) {
         if (n > 0 && p[n - 1] == '/' && !any) return false;
-        if (match(rest, p.substr(n), '*')) return true;
+        if (match(rest, p.substr(n), '*', failed)) return true;
       }
       return false;
     }
@@ -200,7 +222,8 @@ bool glob_matches(std::string_view glob, std::string_view path) {
   // Not validated with glob_problem(): explain matches globs whose variables
   // were replaced by alternatives ("{/root,/home/*}/..."). Unbalanced braces
   // or classes never match.
-  return match(glob, path, '\0');
+  FailedStates failed;
+  return match(glob, path, '\0', failed);
 }
 
 std::optional<std::pair<std::string, std::string>> simple_file_rule(std::string line) {
