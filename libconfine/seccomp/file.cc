@@ -123,8 +123,11 @@ Result<FilterImage> decode_filter(std::string_view bytes, std::string_view origi
   image.allow.resize(h.allow_len);
   image.deny.resize(h.deny_len);
   std::memcpy(image.allow.data(), programs.data(), h.allow_len * sizeof(sock_filter));
-  std::memcpy(image.deny.data(), programs.data() + h.allow_len * sizeof(sock_filter),
-              h.deny_len * sizeof(sock_filter));
+  // An empty vector's data() may be null, and memcpy from or to null is
+  // undefined even for 0 bytes.
+  if (h.deny_len > 0)
+    std::memcpy(image.deny.data(), programs.data() + h.allow_len * sizeof(sock_filter),
+                h.deny_len * sizeof(sock_filter));
   image.root.resize(h.root_len);
   if (h.root_len > 0)
     std::memcpy(image.root.data(),
