@@ -1,5 +1,8 @@
 #include "policy/describe.h"
 
+#include <algorithm>
+
+#include "policy/glob.h"
 #include "policy/syscall_rules.h"
 
 namespace confine::policy {
@@ -79,6 +82,29 @@ void describe_syscalls(Section& s, const std::string& label, const std::vector<S
   s.lines(plain.empty() ? label : "", conditional);
 }
 
+// How the Landlock layer (kernels without AppArmor) holds a file rule
+// where it cannot hold it exactly (landlock/compute.cc); "" when exact.
+std::string landlock_note(const std::string& glob) {
+  if (glob.starts_with("/dev/pts/")) return "not granted (the app keeps the terminal it inherited)";
+  bool complete = true;
+  const auto all = expand_braces(glob, 256, complete);
+  for (const auto& g : all) {
+    const size_t w = g.find_first_of("*?[");
+    if (w == std::string::npos) {
+      // "DIR/{,**}": beneath is granted anyway, the listing adds nothing.
+      if (g.ends_with("/") && std::find(all.begin(), all.end(), g + "**") == all.end())
+        return "listing " + g + " lists every directory beneath it (names)";
+      continue;
+    }
+    const std::string rest = g.substr(w);
+    if (rest == "[^.]**" && g[w - 1] == '/')
+      return "one rule per non-dot entry of " + g.substr(0, w) + ", added at launch (exact)";
+    if (rest != "**" || g[w - 1] != '/')
+      return "all of " + g.substr(0, g.rfind('/', w) + 1) + " (wider than the pattern)";
+  }
+  return complete ? "" : "the directory before the first brace (wider than the pattern)";
+}
+
 }  // namespace
 
 std::string describe_policy(const Policy& p, const PolicyLibrary* lib) {
@@ -144,6 +170,21 @@ std::string describe_policy(const Policy& p, const PolicyLibrary* lib) {
   if (!other_raw.empty()) {
     out += "\nAppArmor lines\n";
     s.lines("apparmor", other_raw);
+  }
+  // Landlock grants by directory: say where that is not the rule itself.
+  std::vector<std::string> notes;
+  auto note = [&](const std::string& glob, const std::string& access) {
+    const std::string n = landlock_note(glob);
+    const std::string line = glob + " " + access + ": " + n;
+    if (!n.empty() && std::find(notes.begin(), notes.end(), line) == notes.end())
+      notes.push_back(line);
+  };
+  for (const auto& f : p.allow.files) note(f.path, f.access);
+  for (const auto& line : p.apparmor_raw)
+    if (auto r = simple_file_rule(line)) note(r->first, r->second);
+  if (!notes.empty()) {
+    out += "\nWhere Landlock confines the files (no AppArmor), it grants instead\n";
+    s.lines("landlock", notes);
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "policy/describe.h"
 #include "policy/glob.h"
 #include "policy/library.h"
 #include "test_support.h"
@@ -402,6 +403,23 @@ TEST(ShippedPolicy, ExpansionRecordsWhereEachRuleCameFrom) {
 
 namespace confine::policy {
 namespace {
+
+// `confine policy` says where the Landlock layer cannot hold a file rule
+// exactly, and what it grants instead.
+TEST(ShippedPolicy, DescribeSaysWhereLandlockIsNotExact) {
+  Policy p = shipped().expand(*shipped().find(PolicyKind::Template, "default"));
+  p.merge(shipped().expand(*shipped().find(PolicyKind::Group, "home")));
+  const std::string d = describe_policy(p.effective(), &shipped());
+  for (const char* line :
+       {"@{HOME}/[^.]** r: one rule per non-dot entry of @{HOME}/, added at launch (exact)",
+        "/dev/pts/[0-9]* rwk: not granted (the app keeps the terminal it inherited)",
+        "@{HOME}/ r: listing @{HOME}/ lists every directory beneath it (names)",
+        "/sys/devices/system/cpu/{,online,possible,present} r: listing /sys/devices/system/cpu/"})
+    EXPECT_NE(d.find(line), std::string::npos) << line << "\n" << d;
+  // Exact translations get no note.
+  EXPECT_EQ(d.find("/usr/share/{,**} r:"), std::string::npos) << d;
+  EXPECT_EQ(d.find("/etc/passwd r:"), std::string::npos) << d;
+}
 
 // confine-policy(5) documents every shipped item with its description.
 TEST(ShippedPolicy, ManPageDocumentsEveryItem) {
