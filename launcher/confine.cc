@@ -1,7 +1,9 @@
 // confine: install-time tool. `confine [--config FILE] COMMAND [ARGS...]`.
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <spdlog/spdlog.h>
 
@@ -44,7 +46,7 @@ void usage_error(const Invocation&, const std::string& what) { throw UsageError{
 
 }  // namespace confine::cli
 
-int main(int argc, char** argv) {
+static int run_main(int argc, char** argv) {
   using namespace confine;
   using namespace confine::cli;
   spdlog::set_pattern("%v");
@@ -112,4 +114,18 @@ int main(int argc, char** argv) {
     std::cerr << prefix << e.what() << "\n";
     return 1;
   }
+}
+
+int main(int argc, char** argv) {
+  // What run_main() throws outside a subcommand (std::bad_alloc, a config
+  // reader's exception) is an error like any other, not an abort. (void): a
+  // failed write to stderr leaves nowhere else to report it.
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {
+    (void)std::fprintf(stderr, "confine: error: %s\n", e.what());
+  } catch (...) {
+    (void)std::fputs("confine: error: unexpected exception\n", stderr);
+  }
+  return 1;
 }

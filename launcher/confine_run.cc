@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ namespace {
 using confine::launch::kExitCannotRun;
 using confine::launch::raw_write_stderr;
 
-constexpr size_t kMaxConfigSize = 1024 * 1024;
+constexpr size_t kMaxConfigSize = size_t{1024} * 1024;
 
 const char kUsage[] =
     "Usage: confine-run [OPTIONS] APP [ARGS...]\n"
@@ -107,7 +108,7 @@ confine::Result<confine::Config> load_trusted_config(const std::string& path, bo
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run_main(int argc, char** argv) {
   if (!ensure_std_fds()) return kExitCannotRun;
 
   std::string config_opt;
@@ -170,4 +171,19 @@ int main(int argc, char** argv) {
 
   confine::launch::RunRequest req{*config, argv[i], {argv + i + 1, argv + argc}, verbose};
   return confine::launch::run_app(req);
+}
+
+int main(int argc, char** argv) {
+  // Anything thrown (std::bad_alloc, a library's exception) fails closed with
+  // 125 and a message, like every other error, instead of aborting.
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {
+    raw_write_stderr("confine-run: error: ");
+    raw_write_stderr(e.what());
+    raw_write_stderr("\n");
+  } catch (...) {
+    raw_write_stderr("confine-run: error: unexpected exception\n");
+  }
+  return kExitCannotRun;
 }
