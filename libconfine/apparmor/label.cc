@@ -8,7 +8,7 @@ std::string profile_name(const AppId& id, const Config& config) {
 }
 
 std::string launch_label(const AppId& id, const Config& config) {
-  const std::string app = profile_name(id, config);
+  std::string app = profile_name(id, config);  // not const: returned by move
   if (config.global_profile.empty()) return app;
   // The kernel resolves the components of a stacked label left to right, and
   // a component naming a namespace makes it the base for the ones after it.

@@ -32,7 +32,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
 
   Config c;
   c.path = origin;
-  for (auto& [key, v] : j.items()) {
+  for (const auto& [key, v] : j.items()) {
     std::string* dir = nullptr;
     LayerMode* mode = nullptr;
     if (key == "apps_dir") dir = &c.apps_dir;

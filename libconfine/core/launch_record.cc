@@ -53,7 +53,7 @@ Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::str
       return Error{0, origin + ":" + std::to_string(lineno) + ": duplicate key \"" + key + "\""};
   }
   for (const char* k : {"format", "app_id", "type", "exec", "layers"})
-    if (!kv.count(k)) return Error{0, origin + ": missing key \"" + std::string(k) + "\""};
+    if (!kv.contains(k)) return Error{0, origin + ": missing key \"" + std::string(k) + "\""};
   if (kv["format"] != "1")
     return Error{0, origin + ": unsupported format \"" + kv["format"] + "\" (expected 1)"};
 

@@ -20,7 +20,7 @@
 namespace confine::devices {
 namespace {
 
-constexpr size_t kMaxFile = 256 * 1024;
+constexpr size_t kMaxFile = size_t{256} * 1024;
 
 // Holds the devices dir's lock for one read-modify-write.
 class AssignmentsLock {

@@ -216,8 +216,8 @@ std::string launch_cgroup_name() {
   // does not share) unlikely.
   if (::getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
     r = static_cast<unsigned>(::time(nullptr));
-  char name[32];
-  std::snprintf(name, sizeof name, "%d-%08x", static_cast<int>(::getpid()), r);
+  char name[32];  // at most 11 + 1 + 8 characters: never truncated
+  (void)std::snprintf(name, sizeof name, "%d-%08x", static_cast<int>(::getpid()), r);
   return name;
 }
 

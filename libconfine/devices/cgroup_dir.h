@@ -62,9 +62,9 @@ Result<CgroupBase> open_cgroup_base(const Detection& d);
 // be owned by root and writable by root only, whether found or made (make
 // them under launch::use_root_fs_ids()); a directory this call made is removed again
 // when that or opening it fails. No allocation on success.
-// `created` (optional) tells whether this call made it.
+// `made` (optional) tells whether this call made it.
 Result<UniqueFd> ensure_cgroup_dir(int parent, const char* name, bool must_be_new,
-                                   const Syscalls& sys, bool* created = nullptr);
+                                   const Syscalls& sys, bool* made = nullptr);
 
 // Removes the launch cgroups "<pid>-<hex>" in `dir` whose pid no longer
 // exists (rmdir fails harmlessly on one that still holds a process). Returns

@@ -52,8 +52,8 @@ std::string rule_set_name(const std::vector<bpf_insn>& prog) {
     h ^= bytes[i];
     h *= 0x100000001b3ULL;
   }
-  char name[24];
-  std::snprintf(name, sizeof name, "r-%016llx", static_cast<unsigned long long>(h));
+  char name[24];  // 2 + 16 characters: never truncated
+  (void)std::snprintf(name, sizeof name, "r-%016llx", static_cast<unsigned long long>(h));
   return name;
 }
 

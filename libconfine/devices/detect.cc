@@ -11,7 +11,7 @@
 namespace confine::devices {
 namespace {
 
-constexpr size_t kMaxProcFile = 4 * 1024 * 1024;
+constexpr size_t kMaxProcFile = size_t{4} * 1024 * 1024;
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;

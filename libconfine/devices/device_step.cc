@@ -20,11 +20,11 @@
 namespace confine::devices {
 namespace {
 
-constexpr size_t kMaxAssignmentsFile = 256 * 1024;
+constexpr size_t kMaxAssignmentsFile = size_t{256} * 1024;
 // Tries when a cgroup was removed under us before we joined it (see
 // create_and_join()).
 constexpr int kAttempts = 3;
-constexpr size_t kMaxProcCgroup = 64 * 1024;
+constexpr size_t kMaxProcCgroup = size_t{64} * 1024;
 
 // The rules of one launch: defaults, the package's assignments, the grants.
 Result<std::vector<DeviceRule>> launch_rules(const launch::LaunchContext& ctx) {

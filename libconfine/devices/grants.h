@@ -19,7 +19,7 @@
 
 namespace confine::devices {
 
-inline constexpr size_t kMaxGrantsFile = 256 * 1024;
+inline constexpr size_t kMaxGrantsFile = size_t{256} * 1024;
 
 struct Grants {
   launch::CapSet capabilities = 0;

@@ -261,22 +261,22 @@ std::string explain_apparmor(const Denial& d, const Config& c, const policy::Pol
   }
   std::string what;
   Grants grants;
-  if (f.count("capname")) {
+  if (f.contains("capname")) {
     const std::string cap = f.at("capname");
     what = "capability " + cap;
     grants = [cap](const policy::RuleSet& r, const std::vector<std::string>&) {
-      return r.capabilities.count(cap) ? "capability " + cap : std::string();
+      return r.capabilities.contains(cap) ? "capability " + cap : std::string();
     };
-  } else if (f.count("family")) {
+  } else if (f.contains("family")) {
     const std::string fam = f.at("family");
-    const std::string type = f.count("sock_type") ? f.at("sock_type") : "";
+    const std::string type = f.contains("sock_type") ? f.at("sock_type") : "";
     what = "network " + fam + (type.empty() ? "" : " " + type);
     grants = [fam, type](const policy::RuleSet& r, const std::vector<std::string>&) {
       for (const auto& n : r.network)
         if (n == fam || n == fam + " " + type) return "network " + n;
       return std::string();
     };
-  } else if (f.count("name") && f.count("requested_mask")) {
+  } else if (f.contains("name") && f.contains("requested_mask")) {
     const std::string path = f.at("name");
     std::string mask = f.at("requested_mask");
     std::erase(mask, ':');
@@ -285,7 +285,7 @@ std::string explain_apparmor(const Denial& d, const Config& c, const policy::Pol
       return file_grant(r, raw, path, mask, c, id);
     };
   } else {
-    what = "a " + (f.count("class") ? f.at("class") : std::string("non-file")) +
+    what = "a " + (f.contains("class") ? f.at("class") : std::string("non-file")) +
            " operation (only a raw AppArmor rule in a security-override can allow it)";
   }
   std::string out =
@@ -305,8 +305,8 @@ std::string explain_seccomp(const Denial& d, const Config& c, const policy::Poli
     errors.push_back(where + ": field \"" + k + "\": " + problem);
     return std::string();
   };
-  if (!f.count("syscall")) return bad("syscall", "missing in a seccomp record");
-  if (!f.count("arch")) return bad("arch", "missing in a seccomp record");
+  if (!f.contains("syscall")) return bad("syscall", "missing in a seccomp record");
+  if (!f.contains("arch")) return bad("arch", "missing in a seccomp record");
   char* end = nullptr;
   errno = 0;
   const long nr = std::strtol(f.at("syscall").c_str(), &end, 10);
@@ -321,12 +321,12 @@ std::string explain_seccomp(const Denial& d, const Config& c, const policy::Poli
   const std::string name = resolved;
   std::free(resolved);
 
-  const std::string exe = f.count("exe") ? f.at("exe") : "";
+  const std::string exe = f.contains("exe") ? f.at("exe") : "";
   std::string note;
   std::optional<AppId> id = exe.empty() ? std::nullopt : app_of_exe(c, exe, note);
   std::string out = where + ": " +
                     (id                ? id->str()
-                     : f.count("comm") ? f.at("comm")
+                     : f.contains("comm") ? f.at("comm")
                                        : "?") +
                     ": seccomp denied " + name + " (syscall " + f.at("syscall") + ", arch " +
                     f.at("arch") + ")\n";
@@ -366,10 +366,10 @@ std::map<std::string, std::string> audit_fields(const std::string& line) {
       size_t stop = line.find(' ', i);
       if (stop == std::string::npos) stop = line.size();
       value = line.substr(i, stop - i);
-      if (kStringFields.count(key) && is_hex(value)) value = unhex(value);
+      if (kStringFields.contains(key) && is_hex(value)) value = unhex(value);
       i = stop;
     }
-    if (!out.count(key)) out[key] = value;  // the first wins (audit.log repeats some keys)
+    if (!out.contains(key)) out[key] = value;  // the first wins (audit.log repeats some keys)
   }
   return out;
 }

@@ -144,7 +144,7 @@ class TreeCopier {
 
   // Copies the data extents of `s` (SEEK_DATA/SEEK_HOLE; a file system
   // without them reports one extent) and sets the size: holes stay holes.
-  void copy_data(int s, int d, off_t size, const std::string& crel) {
+  void copy_data(int s, int d, off_t size, const std::string& crel) const {
     char buf[65536];
     off_t pos = 0;
     while (pos < size) {

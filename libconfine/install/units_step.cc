@@ -13,8 +13,6 @@
 #include "core/safe_io.h"
 #include "install/package_tree.h"
 
-extern char** environ;
-
 namespace confine::install {
 namespace {
 

@@ -11,7 +11,7 @@ namespace confine::launch {
 namespace {
 
 // Largest launch record we accept; real ones are a few hundred bytes.
-constexpr size_t kMaxRecordSize = 64 * 1024;
+constexpr size_t kMaxRecordSize = size_t{64} * 1024;
 
 // Root-owned and writable only by root; a sticky root-owned directory is
 // accepted as a parent because others cannot replace the entries we walk.

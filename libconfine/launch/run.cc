@@ -16,8 +16,6 @@
 #include "launch/resolve.h"
 #include "launch/steps.h"
 
-extern char** environ;
-
 namespace confine::launch {
 namespace {
 
