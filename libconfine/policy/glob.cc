@@ -1,7 +1,9 @@
 #include "policy/glob.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
+#include <tuple>
 #include <unordered_set>
 
 namespace confine::policy {
@@ -149,26 +151,28 @@ bool class_matches(std::string_view g, size_t i, char c, size_t& next) {
 // match. Without it every '*' retries every split of the path for each later
 // '*' and each '{' alternative: exponential in the glob, and `confine
 // explain` matches globs against paths that come from the app's audit lines.
-// Only failures are remembered (a success returns at once); the path is
-// always a suffix of the one given, so its length names it.
-using FailedStates = std::unordered_set<std::string>;
-bool match_uncached(std::string_view g, std::string_view p, char prev, FailedStates& failed);
+// Only failures are remembered (a success returns at once). Every glob
+// matched is the caller's or one of `alternatives` (interned: one string per
+// content, kept until the end), so where its rest starts and its length name
+// it; the path is always a suffix of the one given, so its length names it.
+struct MatchState {
+  std::set<std::tuple<const char*, size_t, size_t, bool>> failed;
+  std::unordered_set<std::string> alternatives;
+};
+bool match_uncached(std::string_view g, std::string_view p, char prev, MatchState& st);
 
 // `prev` is the glob character matched just before g (AppArmor: a '*' or
 // '**' right after '/' must match at least one character, so "/dir/*" and
 // "/dir/**" do not match "/dir/" itself; "/dir/{,**}" does).
-bool match(std::string_view g, std::string_view p, char prev, FailedStates& failed) {
-  std::string key(g);
-  key += '\0';
-  key += std::to_string(p.size());
-  key += prev == '/' ? '/' : '-';
-  if (failed.count(key)) return false;
-  const bool hit = match_uncached(g, p, prev, failed);
-  if (!hit) failed.insert(std::move(key));
+bool match(std::string_view g, std::string_view p, char prev, MatchState& st) {
+  const auto key = std::make_tuple(g.data(), g.size(), p.size(), prev == '/');
+  if (st.failed.count(key)) return false;
+  const bool hit = match_uncached(g, p, prev, st);
+  if (!hit) st.failed.insert(key);
   return hit;
 }
 
-bool match_uncached(std::string_view g, std::string_view p, char prev, FailedStates& failed) {
+bool match_uncached(std::string_view g, std::string_view p, char prev, MatchState& st) {
   while (!g.empty()) {
     const char c = g[0];
     if (c == '{') {
@@ -182,8 +186,10 @@ bool match_uncached(std::string_view g, std::string_view p, char prev, FailedSta
         if (i < body.size() && body[i] == '{') ++depth;
         if (i < body.size() && body[i] == '}') --depth;
         if (i == body.size() || (body[i] == ',' && depth == 0)) {
-          if (match(std::string(body.substr(start, i - start)) + std::string(rest), p, prev, failed))
-            return true;
+          const std::string& alt =
+              *st.alternatives.insert(std::string(body.substr(start, i - start)) + std::string(rest))
+                   .first;
+          if (match(alt, p, prev, st)) return true;
           start = i + 1;
         }
       }
@@ -192,9 +198,12 @@ bool match_uncached(std::string_view g, std::string_view p, char prev, FailedSta
     if (c == '*') {
       const bool any = g.size() > 1 && g[1] == '*';
       std::string_view rest = g.substr(any ? 2 : 1);
+      // Stars after "**" add nothing: it already matches any characters.
+      if (any)
+        while (!rest.empty() && rest[0] == '*') rest.remove_prefix(1);
       for (size_t n = prev == '/' ? 1 : 0; n <= p.size(); ++n) {
         if (n > 0 && p[n - 1] == '/' && !any) return false;
-        if (match(rest, p.substr(n), '*', failed)) return true;
+        if (match(rest, p.substr(n), '*', st)) return true;
       }
       return false;
     }
@@ -222,8 +231,8 @@ bool glob_matches(std::string_view glob, std::string_view path) {
   // Not validated with glob_problem(): explain matches globs whose variables
   // were replaced by alternatives ("{/root,/home/*}/..."). Unbalanced braces
   // or classes never match.
-  FailedStates failed;
-  return match(glob, path, '\0', failed);
+  MatchState st;
+  return match(glob, path, '\0', st);
 }
 
 std::optional<std::pair<std::string, std::string>> simple_file_rule(std::string line) {
