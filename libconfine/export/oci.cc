@@ -335,9 +335,9 @@ json seccomp_profile(const policy::Policy& input, std::vector<std::string>& note
       conditional.push_back(rule_json(name, {always}, it->second, false));
       continue;
     }
-    const bool muxed = kSocketcall.count(name) || kIpc.count(name);
+    const bool muxed = kSocketcall.contains(name) || kIpc.contains(name);
     const bool filtered = !s.unconditional_allow() || !s.cond_denies.empty();
-    if (muxed && filtered) (kSocketcall.count(name) ? need_socketcall : need_ipc) = true;
+    if (muxed && filtered) (kSocketcall.contains(name) ? need_socketcall : need_ipc) = true;
     if (s.cond_denies.empty()) {
       if (!filtered) {
         allowed.push_back(name);
@@ -446,7 +446,7 @@ Exported export_app(const Config& config, const AppId& id, Format format) {
                   " and writes its data and tmp dirs; bind-mount them into the container");
 
   std::string exec;
-  if (auto text = read_trusted(layout.launch_record(id), 64 * 1024)) {
+  if (auto text = read_trusted(layout.launch_record(id), size_t{64} * 1024)) {
     auto rec = LaunchRecord::parse(*text, layout.launch_record(id));
     if (!rec) throw ConfineError(rec.error().describe());
     exec = rec->exec;

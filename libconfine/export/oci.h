@@ -36,7 +36,7 @@ bool parse_format(const std::string& text, Format& out);
 // confine-run stacks for a root-run app, as one filter. The root program's
 // refusals are read from the compiled program itself. Rules the single OCI
 // filter cannot express exactly are exported stricter and named in `notes`.
-nlohmann::json seccomp_profile(const policy::Policy& policy, std::vector<std::string>& notes);
+nlohmann::json seccomp_profile(const policy::Policy& input, std::vector<std::string>& notes);
 
 struct Exported {
   // File name (relative to --output DIR) -> content. Without --output the

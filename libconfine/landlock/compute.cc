@@ -73,7 +73,7 @@ std::vector<Rule> compute_rules(const policy::Policy& policy) {
       const size_t end = literal_end(g);
       std::string path;
       bool dir_literal = false;
-      if (end != std::string::npos && g.compare(end, std::string::npos, kNonDotTree) == 0 &&
+      if (end != std::string::npos && std::string_view(g).substr(end) == kNonDotTree &&
           end > 0 && g[end - 1] == '/') {
         // "DIR/[^.]**": everything below DIR except its dot entries. Cut at
         // DIR it would grant the dot entries too (~/.ssh for the home

@@ -13,7 +13,7 @@
 namespace confine::landlock {
 namespace {
 
-constexpr size_t kMaxSmallFile = 64 * 1024;
+constexpr size_t kMaxSmallFile = size_t{64} * 1024;
 
 // -1: unreadable; 0: the LSM list does not name landlock; 1: it does.
 int lsm_listed() {

@@ -36,7 +36,7 @@
 namespace confine::landlock {
 namespace {
 
-constexpr size_t kMaxFile = 64 * 1024;
+constexpr size_t kMaxFile = size_t{64} * 1024;
 
 // struct landlock_ruleset_attr of Linux 6.12 (Debian 12's headers have only
 // the first field). The kernel accepts the larger struct on older ABIs as

@@ -54,7 +54,7 @@ constexpr Constant kConstants[] = {
     C(TIOCSTI),
     // memfd_create flags of Linux 6.3, newer than Debian 12's headers.
     {"MFD_EXEC", 0x10}, {"MFD_NOEXEC_SEAL", 0x8},
-    {"PER_QUERY", 0xffffffffu},  // personality(0xffffffff) only reads the persona
+    {"PER_QUERY", 0xffffffffU},  // personality(0xffffffff) only reads the persona
     {"SOCK_TYPE_MASK", 0xf},  // the type bits of socket()'s second argument
 };
 // clang-format on

@@ -151,9 +151,9 @@ std::string describe_policy(const Policy& p, const PolicyLibrary* lib) {
       // those of the item's own file that survived effective().
       std::vector<std::string> caps, net, deny_caps, deny_net;
       for (const auto& c : item->rules.allow.capabilities)
-        if (p.allow.capabilities.count(c)) caps.push_back(c);
+        if (p.allow.capabilities.contains(c)) caps.push_back(c);
       for (const auto& n : item->rules.allow.network)
-        if (p.allow.network.count(n)) net.push_back(n);
+        if (p.allow.network.contains(n)) net.push_back(n);
       deny_caps.assign(item->rules.deny.capabilities.begin(), item->rules.deny.capabilities.end());
       deny_net.assign(item->rules.deny.network.begin(), item->rules.deny.network.end());
       s.words("capabilities", caps, ", ");

@@ -64,7 +64,7 @@ std::optional<std::string> glob_problem(std::string_view p) {
   }
   size_t i = 0;
   if (p.front() == '@') {
-    auto& vars = path_variables();
+    const auto& vars = path_variables();
     auto it = std::find_if(vars.begin(), vars.end(), [&](const std::string& v) {
       return p.starts_with(v) && (p.size() == v.size() || p[v.size()] == '/');
     });
@@ -81,7 +81,7 @@ std::optional<std::string> glob_problem(std::string_view p) {
   for (; i < p.size(); ++i) {
     const char c = p[i];
     if (c == '@' && i + 1 < p.size() && p[i + 1] == '{') {
-      auto& vars = inner_variables();
+      const auto& vars = inner_variables();
       auto it = std::find_if(vars.begin(), vars.end(),
                              [&](const std::string& v) { return p.substr(i).starts_with(v); });
       if (it == vars.end())
@@ -166,7 +166,7 @@ bool match_uncached(std::string_view g, std::string_view p, char prev, MatchStat
 // "/dir/**" do not match "/dir/" itself; "/dir/{,**}" does).
 bool match(std::string_view g, std::string_view p, char prev, MatchState& st) {
   const auto key = std::make_tuple(g.data(), g.size(), p.size(), prev == '/');
-  if (st.failed.count(key)) return false;
+  if (st.failed.contains(key)) return false;
   const bool hit = match_uncached(g, p, prev, st);
   if (!hit) st.failed.insert(key);
   return hit;

@@ -196,7 +196,7 @@ class ItemParser {
                                         {"execute", "mrix", false},   {"read-write", "rwk", false},
                                         {"log-on-write", "r", false}, {"deny", "rwlkm", true},
                                         {"deny-write", "wl", true}};
-      auto list = std::find_if(std::begin(kLists), std::end(kLists),
+      const auto* list = std::find_if(std::begin(kLists), std::end(kLists),
                                [&](const PathList& l) { return key == l.key; });
       if (list == std::end(kLists))
         fail(f,
@@ -335,10 +335,10 @@ class ItemParser {
     auto sp = n.find(' ');
     std::string domain = n.substr(0, sp);
     std::string type = sp == std::string::npos ? "" : n.substr(sp + 1);
-    if (!kNetworkDomains.count(domain))
+    if (!kNetworkDomains.contains(domain))
       fail(field, "unknown network domain " + quote(domain) +
                       " (alg bluetooth can inet inet6 netlink packet unix vsock xdp)");
-    if (sp != std::string::npos && !kNetworkTypes.count(type))
+    if (sp != std::string::npos && !kNetworkTypes.contains(type))
       fail(field,
            "unknown socket type " + quote(type) + " (dgram packet raw rdm seqpacket stream)");
     return n;

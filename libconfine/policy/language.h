@@ -54,7 +54,7 @@ PolicyItem parse_policy_item(const std::string& text, const std::string& file, P
 
 // Names of templates, groups and flags (they are file names):
 // ^[a-z0-9](-?[a-z0-9])*$, at most 64 characters.
-bool policy_name_valid(std::string_view name);
+bool policy_name_valid(std::string_view s);
 
 // Capabilities (lower case, no CAP_) a policy may grant only with a
 // "comment" saying why: each one is as good as root.

@@ -173,6 +173,7 @@ std::vector<const PolicyItem*> PolicyLibrary::items(PolicyKind kind) const {
                     : kind == PolicyKind::Group  ? groups_
                                                  : flags_;
   std::vector<const PolicyItem*> out;
+  out.reserve(map.size());
   for (const auto& [name, item] : map) out.push_back(&item);
   return out;  // std::map: sorted by name
 }

@@ -45,7 +45,7 @@ Policy Policy::effective() const {
   for (const auto& d : deny.syscalls)
     if (d.conditions.empty()) fully_denied.insert(d.name);
   std::erase_if(p.allow.syscalls,
-                [&](const SyscallRule& r) { return fully_denied.count(r.name) > 0; });
+                [&](const SyscallRule& r) { return fully_denied.contains(r.name); });
   // A conditional deny is kept in p.deny (the backend checks it first); the
   // unconditional denies are kept too, so they can get their own errno.
   for (const auto& c : deny.capabilities) p.allow.capabilities.erase(c);

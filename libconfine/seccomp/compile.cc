@@ -214,7 +214,7 @@ CompiledFilter compile_policy(const policy::Policy& input, const CompileOptions&
   // confinement quietly weakens, or an app quietly breaks.
   std::map<std::string, int> nr;
   auto resolve = [&](const policy::SyscallRule& r) {
-    if (nr.count(r.name)) return true;
+    if (nr.contains(r.name)) return true;
     int n = seccomp_syscall_resolve_name(r.name.c_str());
     if (n == __NR_SCMP_ERROR) {
       if (r.optional) return false;
@@ -233,7 +233,7 @@ CompiledFilter compile_policy(const policy::Policy& input, const CompileOptions&
       fully_denied.insert(r.name);
     }
   for (const auto& r : p.deny.syscalls)
-    if (!r.conditions.empty() && !fully_denied.count(r.name) && resolve(r))
+    if (!r.conditions.empty() && !fully_denied.contains(r.name) && resolve(r))
       cond_denies.push_back(&r);
   for (const auto& r : p.allow.syscalls)
     if (resolve(r)) {
@@ -261,7 +261,7 @@ CompiledFilter compile_policy(const policy::Policy& input, const CompileOptions&
     for (const auto* r : full_denies)
       add_exact(allow_f[a], SCMP_ACT_ERRNO(denial_errno(r->name, EACCES)), nr[r->name], {});
     for (const auto& probed : kProbedSyscalls) {
-      if (allowed_names.count(probed.name) || fully_denied.count(probed.name)) continue;
+      if (allowed_names.contains(probed.name) || fully_denied.contains(probed.name)) continue;
       int n = seccomp_syscall_resolve_name(probed.name);
       if (n == __NR_SCMP_ERROR) continue;  // unknown to this libseccomp: EPERM by default
       add_exact(allow_f[a], SCMP_ACT_ERRNO(ENOSYS), n, {});

@@ -49,7 +49,7 @@ struct CompiledFilter {
 // naming the rule's source for an unknown syscall (unless the rule is
 // optional), an argument index above 5, two comparisons of one argument in a
 // rule, or a program the kernel would refuse (over 4096 instructions).
-CompiledFilter compile_policy(const policy::Policy& policy, const CompileOptions& options = {});
+CompiledFilter compile_policy(const policy::Policy& input, const CompileOptions& options = {});
 
 // The errno a denied `syscall` gets: ENOSYS for the probed syscalls, else
 // `otherwise` (EACCES for explicit denies, EPERM for unlisted syscalls).
