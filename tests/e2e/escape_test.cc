@@ -619,7 +619,12 @@ void expect_results(const RunResult& r, const std::vector<std::pair<std::string,
   for (const auto& [name, expected] : want) {
     const std::string attempt = prefix + name;
     auto it = got.find(attempt);
-    const std::string g = it == got.end() ? "(not attempted)" : it->second;
+    std::string g = it == got.end() ? "(not attempted)" : it->second;
+    // "A|B": either answer is right (e.g. a name other tests create and
+    // remove while this one runs); never OK unless OK is listed.
+    if (expected.find('|') != std::string::npos &&
+        ("|" + expected + "|").find("|" + g + "|") != std::string::npos)
+      g = expected;
     EXPECT_EQ(g, expected) << who << ": " << attempt << "\n" << r.out;
     if (expected != "OK") {
       ++tally.attempts;
@@ -1125,7 +1130,8 @@ TEST_P(Escape, NoOtherTerminalOpens) {
                     {"open-other-pty-read", "EACCES"},
                     {"open-ptmx", "EACCES"},
                     {"open-pts-ptmx", "EACCES"},
-                    {"open-pts-0", ::access("/dev/pts/0", F_OK) == 0 ? "EACCES" : "ENOENT"},
+                    // pts 0 comes and goes with other tests' terminals (ctest -j).
+                    {"open-pts-0", "EACCES|ENOENT"},
                     // Listing (names only) is allowed beneath "/" where the
                     // system-data flag's "/ r" (Landlock's READ_DIR on /) is.
                     {"list-pts", std::string(GetParam().name) == "Restricted" ? "EACCES" : "OK"},
