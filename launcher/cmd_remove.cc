@@ -1,4 +1,4 @@
-// confine remove KEY [VERSION]
+// confine remove [--keep-data] KEY [VERSION]; confine purge KEY
 #include <sys/stat.h>
 
 #include <iostream>
@@ -15,9 +15,11 @@ int run_remove(const Invocation& inv) {
   // without root's DAC override: their modes must not depend on the umask.
   ::umask(022);
   std::vector<std::string> pos;
+  bool keep_data = false;
   for (const auto& a : inv.args) {
-    if (!a.empty() && a[0] == '-') usage_error(inv, "unknown option " + a);
-    pos.push_back(a);
+    if (a == "--keep-data") keep_data = true;
+    else if (!a.empty() && a[0] == '-') usage_error(inv, "unknown option " + a);
+    else pos.push_back(a);
   }
   if (pos.empty()) usage_error(inv, "no package key given");
   if (pos.size() > 2) usage_error(inv, "unexpected argument \"" + pos[2] + "\"");
@@ -26,7 +28,7 @@ int run_remove(const Invocation& inv) {
   if (!version.empty())
     if (auto e = check_version(version)) throw ConfineError(*e);
 
-  auto r = install::remove_package(inv.config, key, version);
+  auto r = install::remove_package(inv.config, key, version, keep_data);
   std::cout << "removed " << key.str();
   for (const auto& v : r.versions) std::cout << " " << v;
   std::cout << "\n";
@@ -35,11 +37,21 @@ int run_remove(const Invocation& inv) {
   return 0;
 }
 
+int run_purge(const Invocation& inv) {
+  if (inv.args.empty()) usage_error(inv, "no package key given");
+  if (inv.args[0].starts_with("-")) usage_error(inv, "unknown option " + inv.args[0]);
+  if (inv.args.size() > 1) usage_error(inv, "unexpected argument \"" + inv.args[1] + "\"");
+  PackageKey key = value_or_throw(PackageKey::parse(inv.args[0]));
+  const bool deleted = install::purge_data(inv.config, key);
+  std::cout << (deleted ? "purged " : "nothing to purge for ") << key.str() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 CONFINE_COMMAND(Command{
     "remove", "remove an installed package",
-    "Usage: confine remove KEY [VERSION]\n"
+    "Usage: confine remove [--keep-data] KEY [VERSION]\n"
     "\n"
     "Remove the package KEY (<name>.<origin> for apps, <name> otherwise), or only\n"
     "its VERSION: stop and delete its systemd units, unload and delete its\n"
@@ -48,9 +60,25 @@ CONFINE_COMMAND(Command{
     "data under $HOME/.local/share/confine is never touched.\n"
     "\n"
     "Options:\n"
-    "  -h, --help  show this help\n"
+    "  --keep-data  leave the data dirs under data_dir (`confine purge` deletes them)\n"
+    "  -h, --help   show this help\n"
     "\n"
     "See confine(8).\n",
     &run_remove});
+
+CONFINE_COMMAND(Command{
+    "purge", "delete the data of a removed package",
+    "Usage: confine purge KEY\n"
+    "\n"
+    "Delete <data_dir>/KEY, the data dirs that `confine remove --keep-data` left\n"
+    "(a Debian package's purge). Refused while KEY is installed; nothing to\n"
+    "delete is success. Per-user data under $HOME/.local/share/confine is never\n"
+    "touched.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help  show this help\n"
+    "\n"
+    "See confine(8).\n",
+    &run_purge});
 
 }  // namespace confine::cli

@@ -336,12 +336,12 @@ InstallResult install_package(const Config& config, const std::string& package_d
 }
 
 RemoveResult remove_package(const Config& config, const PackageKey& key,
-                            const std::string& version) {
-  return remove_package(config, key, version, install_steps());
+                            const std::string& version, bool keep_data) {
+  return remove_package(config, key, version, install_steps(), keep_data);
 }
 
 RemoveResult remove_package(const Config& config, const PackageKey& key, const std::string& version,
-                            const Steps& steps) {
+                            const Steps& steps, bool keep_data) {
   const Layout layout(config);
   const std::string what = key.str() + (version.empty() ? "" : " " + version);
   if (!exists(config.apps_dir)) throw ConfineError(what + " is not installed");
@@ -406,7 +406,7 @@ RemoveResult remove_package(const Config& config, const PackageKey& key, const s
   try {
     for (const auto& v : result.versions) {
       for (const auto& dir : {layout.install_dir(key, v), layout.data_dir(key, v)}) {
-        if (!exists(dir)) continue;
+        if (!exists(dir) || (keep_data && dir == layout.data_dir(key, v))) continue;
         const auto slash = dir.rfind('/');
         const std::string aside = dir.substr(0, slash + 1) + ".removing-" + dir.substr(slash + 1);
         fault_point_or_throw("remove: move aside");
@@ -431,11 +431,26 @@ RemoveResult remove_package(const Config& config, const PackageKey& key, const s
   for (const auto& m : moved)
     if (!remove_tree(m.to)) result.warnings.push_back("cannot delete " + m.to);
   remove_leftovers(layout.package_dir(key));
-  remove_leftovers(config.data_dir + "/" + key.str());
+  if (!keep_data) remove_leftovers(config.data_dir + "/" + key.str());
   // Drop the per-package directories once empty (rmdir fails otherwise).
   ::rmdir(layout.package_dir(key).c_str());
   ::rmdir((config.data_dir + "/" + key.str()).c_str());
   return result;
+}
+
+bool purge_data(const Config& config, const PackageKey& key) {
+  const Layout layout(config);
+  std::optional<PackagesLock> lock;
+  if (exists(config.apps_dir)) {
+    lock.emplace(config.apps_dir);
+    if (!installed_versions(layout, key).empty() || !recorded_apps(layout, key).empty())
+      throw ConfineError(key.str() + " is installed: remove it first");
+  }
+  const std::string dir = config.data_dir + "/" + key.str();
+  if (!exists(dir)) return false;
+  if (!is_dir(dir)) throw ConfineError(dir + " is not a directory");
+  if (!remove_tree(dir)) throw ConfineError("cannot delete " + dir);
+  return true;
 }
 
 namespace {

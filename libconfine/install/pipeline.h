@@ -69,11 +69,17 @@ struct RemoveResult {
 // policy generated again from the installed copy and loaded; stopped
 // services stay stopped) and ConfineError says so. Deleting the files of the
 // removed package afterwards is best effort (warnings; the next install or
-// remove of the package deletes what is left).
+// remove of the package deletes what is left). With `keep_data` the data
+// dirs stay (dpkg's remove; purge_data deletes them later).
 RemoveResult remove_package(const Config& config, const PackageKey& key,
-                            const std::string& version);
+                            const std::string& version, bool keep_data = false);
 RemoveResult remove_package(const Config& config, const PackageKey& key, const std::string& version,
-                            const Steps& steps);
+                            const Steps& steps, bool keep_data = false);
+
+// Deletes <data_dir>/<key> of a package that is no longer installed (what
+// `remove --keep-data` left; dpkg's purge). ConfineError when it is still
+// installed; nothing to delete is success. Returns whether anything was there.
+bool purge_data(const Config& config, const PackageKey& key);
 
 // Regenerates the artifacts of the installed current version of `key` after
 // an input of its policy outside the package changed (hw-assign: the device
