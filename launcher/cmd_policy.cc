@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "command.h"
+#include "diagnose/check.h"
+#include "policy/allows.h"
 #include "install/metadata.h"
 #include "policy/describe.h"
 #include "policy/resolve.h"
@@ -15,6 +17,16 @@ std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
   return s.empty() ? "(none)" : s;
+}
+
+// Which layer on this machine holds each access class for the app, as
+// root-run and as user-run (the same rows as `confine check`).
+void print_coverage(const Config& config, const policy::Policy& effective, bool raw_seccomp) {
+  AppFacts app;
+  app.seccomp_allows = policy::seccomp_allowed_classes(effective, raw_seccomp);
+  std::cout << "\ncoverage on this machine (the layer holding each access class):\n";
+  for (const auto& l : diagnose::coverage_lines(diagnose::gather_facts(), config, app))
+    std::cout << l << "\n";
 }
 
 int run_policy(const Invocation& inv) {
@@ -37,6 +49,7 @@ int run_policy(const Invocation& inv) {
               << "\n";
     std::cout << policy::describe_policy(r.policy, nullptr);
     if (!r.raw_apparmor.empty()) std::cout << "\nAppArmor profile (verbatim)\n" << r.raw_apparmor;
+    print_coverage(inv.config, r.policy, !r.raw_seccomp.empty());
     return 0;
   }
   std::cout << "security-template: " << app->security_template << "\ncaps: " << join(app->caps)
@@ -52,6 +65,7 @@ int run_policy(const Invocation& inv) {
   const auto lib = policy::PolicyLibrary::load(inv.config.templates_dir, inv.config.flags_dir);
   std::cout << "(each rule is listed once, under the first source that grants it)\n"
             << policy::describe_policy(r.policy, &lib);
+  print_coverage(inv.config, r.policy, !r.raw_seccomp.empty());
   return 0;
 }
 
@@ -67,6 +81,8 @@ CONFINE_COMMAND(Command{"policy", "show the resolved policy of an installed app"
                         "includes), and security-override files. Denied rules are shown as\n"
                         "\"deny\"; a deny always wins over an allow. For security-policy apps the\n"
                         "raw seccomp rules and the verbatim AppArmor profile are shown.\n"
+                        "Last, the coverage on this machine: which layer holds each access\n"
+                        "class for the app, root-run and user-run (see confine check).\n"
                         "\n"
                         "Options:\n"
                         "  -h, --help  show this help\n"

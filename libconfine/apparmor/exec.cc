@@ -134,6 +134,11 @@ class AppArmorLaunchStep final : public launch::LaunchStep {
     if (fd < 0) fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
     if (fd < 0) return Error::from_errno(errno, "cannot open /proc/thread-self/attr/exec");
     attr_exec_ = UniqueFd(fd);
+    ctx.layers.apparmor = true;
+    // The kernel's mediation classes (securityfs, as apparmor_parser reads them).
+    const std::string features = "/sys/kernel/security/apparmor/features/";
+    ctx.layers.apparmor_signal = ::access((features + "signal").c_str(), F_OK) == 0;
+    ctx.layers.apparmor_ptrace = ::access((features + "ptrace").c_str(), F_OK) == 0;
     exec_request_ = "exec " + label_;
     stack_request_ = "stack " + label_;
     ctx.applied.push_back(

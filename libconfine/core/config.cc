@@ -83,6 +83,18 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
         if (!ok) return bad(origin, key, "may only contain [A-Za-z0-9._-]");
       }
       (key == "global_profile" ? c.global_profile : c.apparmor_namespace) = s;
+    } else if (key == "accept_gaps") {
+      if (!v.is_array()) return bad(origin, key, "must be a list of access class names");
+      for (const auto& e : v) {
+        auto cls = e.is_string() ? access_class_from_name(e.get<std::string>()) : std::nullopt;
+        if (!cls) {
+          std::string names;
+          for (const auto& i : access_classes())
+            names += (names.empty() ? "" : ", ") + std::string(i.name);
+          return bad(origin, key, e.dump() + " is not an access class (one of: " + names + ")");
+        }
+        c.accept_gaps.push_back(*cls);
+      }
     } else if (key == "no_new_privs") {
       if (!v.is_boolean()) return bad(origin, key, "must be true or false");
       c.no_new_privs = v.get<bool>();

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "core/coverage.h"
 
 #include "core/error.h"
 
@@ -44,6 +47,10 @@ struct Config {
   // Set PR_SET_NO_NEW_PRIVS even when the launcher runs as root (it is always
   // set for callers without CAP_SYS_ADMIN, which seccomp requires).
   bool no_new_privs = false;
+  // Access classes (core/coverage.h) the administrator accepts as held by no
+  // layer on this kernel: such a launch runs, reported as partially confined.
+  // Any other gap fails the launch (exit 125).
+  std::vector<AccessClass> accept_gaps;
 };
 
 // Reads `path`; ENOENT yields defaults only when `missing_ok`.

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "core/coverage.h"
+
 namespace confine {
 
 bool is_contained_relative_path(std::string_view rel) {
@@ -28,8 +30,11 @@ bool LaunchRecord::has_layer(std::string_view l) const {
 std::string LaunchRecord::serialize() const {
   std::string layers_s;
   for (const auto& l : layers) layers_s += (layers_s.empty() ? "" : ",") + l;
+  std::string allows_s;
+  for (AccessClass c : seccomp_allows)
+    allows_s += (allows_s.empty() ? "" : ",") + std::string(to_string(c));
   return "format=1\napp_id=" + id.str() + "\ntype=" + std::string(to_string(type)) +
-         "\nexec=" + exec + "\nlayers=" + layers_s + "\n";
+         "\nexec=" + exec + "\nlayers=" + layers_s + "\nseccomp_allows=" + allows_s + "\n";
 }
 
 Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::string& origin) {
@@ -47,7 +52,8 @@ Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::str
     if (eq == std::string::npos)
       return Error{0, origin + ":" + std::to_string(lineno) + ": expected key=value"};
     std::string key = line.substr(0, eq);
-    if (key != "format" && key != "app_id" && key != "type" && key != "exec" && key != "layers")
+    if (key != "format" && key != "app_id" && key != "type" && key != "exec" && key != "layers" &&
+        key != "seccomp_allows")
       return Error{0, origin + ":" + std::to_string(lineno) + ": unknown key \"" + key + "\""};
     if (!kv.emplace(key, line.substr(eq + 1)).second)
       return Error{0, origin + ":" + std::to_string(lineno) + ": duplicate key \"" + key + "\""};
@@ -66,7 +72,7 @@ Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::str
   if (!is_contained_relative_path(kv["exec"]))
     return Error{0, origin + ": exec \"" + kv["exec"] + "\" must be a path inside the package"};
 
-  LaunchRecord r{std::move(*id), *type, kv["exec"], {}};
+  LaunchRecord r{std::move(*id), *type, kv["exec"], {}, {}, true};
   const std::string& ls = kv["layers"];
   size_t p = 0;
   while (p < ls.size()) {
@@ -77,6 +83,22 @@ Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::str
       return Error{0, origin + ": unknown layer \"" + l + "\""};
     r.layers.push_back(l);
     p = c + 1;
+  }
+  // Optional: records written before it existed do not say (all allowed).
+  if (auto it = kv.find("seccomp_allows"); it == kv.end()) {
+    r.seccomp_allows_known = false;
+  } else {
+    const std::string& as = it->second;
+    for (p = 0; p < as.size();) {
+      size_t c = as.find(',', p);
+      if (c == std::string::npos) c = as.size();
+      auto cls = access_class_from_name(as.substr(p, c - p));
+      if (!cls)
+        return Error{0, origin + ": seccomp_allows: unknown access class \"" + as.substr(p, c - p) +
+                            "\""};
+      r.seccomp_allows.push_back(*cls);
+      p = c + 1;
+    }
   }
   return r;
 }

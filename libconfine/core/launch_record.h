@@ -8,11 +8,15 @@
 //   type=app|framework|oem
 //   exec=<path relative to the install dir>
 //   layers=<comma-separated list of generated artifacts: seccomp,apparmor,devices>
+//   seccomp_allows=<comma-separated access classes whose syscalls the app's
+//                   filter lets through (core/coverage.h); optional, absent in
+//                   records of older installs>
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "core/coverage.h"
 #include "core/error.h"
 #include "core/names.h"
 
@@ -23,6 +27,8 @@ struct LaunchRecord {
   PackageType type = PackageType::App;
   std::string exec;                 // e.g. "bin/cli"; never absolute, never "..".
   std::vector<std::string> layers;  // artifacts the install generated for this app
+  std::vector<AccessClass> seccomp_allows;
+  bool seccomp_allows_known = true;  // false: an older record without the key
 
   bool has_layer(std::string_view l) const;
   std::string serialize() const;

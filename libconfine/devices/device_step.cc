@@ -98,6 +98,7 @@ class DeviceCgroupStep final : public launch::LaunchStep {
                (backend_ == Backend::V2 ? cap_bit(CAP_BPF) | cap_bit(CAP_NET_ADMIN)
                                         : cap_bit(CAP_SYS_ADMIN));
     }
+    ctx.layers.devices = true;
     ctx.applied.push_back("device cgroup (" + std::string(to_string(backend_)) + ", " +
                           std::to_string(rules->size()) + " rules, " + where_ +
                           (names_.empty() ? "" : names_[0]) + ")");

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 
 #include "apparmor/exec.h"
@@ -61,6 +62,8 @@ SystemFacts gather_facts() {
   const std::string aa = "/sys/kernel/security/apparmor";
   f.apparmor_stacking = exists(aa + "/features/domain/stack");
   f.apparmor_namespaces = exists(aa + "/policy/namespaces");
+  f.apparmor_signal = exists(aa + "/features/signal");
+  f.apparmor_ptrace = exists(aa + "/features/ptrace");
   f.parser = apparmor::parser_path();
 
   if (auto facts = devices::read_cgroup_facts(); !facts) {
@@ -86,6 +89,50 @@ SystemFacts gather_facts() {
   f.launcher_file_caps =
       f.launcher_exists && ::getxattr(f.launcher.c_str(), "security.capability", nullptr, 0) > 0;
   return f;
+}
+
+LayerFacts launch_layers(const SystemFacts& f, const Config& c, bool root) {
+  LayerFacts l;
+  l.seccomp = f.seccomp;
+  l.seccomp_root = f.seccomp && root;
+  l.apparmor = f.apparmor;
+  l.apparmor_signal = f.apparmor && f.apparmor_signal;
+  l.apparmor_ptrace = f.apparmor && f.apparmor_ptrace;
+  // landlock/launch_step.cc: file rules where AppArmor is not enabled (or
+  // Landlock is required); scopes from ABI 6 in every case.
+  l.landlock_files = f.landlock_abi > 0 && (!f.apparmor || c.landlock == LayerMode::Required);
+  l.landlock_scopes_abi = f.landlock_abi >= 6 ? f.landlock_abi : 0;
+  l.devices = f.devices != devices::Backend::None;
+  l.privileges = true;
+  return l;
+}
+
+std::vector<std::string> coverage_lines(const SystemFacts& f, const Config& c,
+                                        const AppFacts& app_template) {
+  std::vector<std::string> out;
+  AppFacts root = app_template, user = app_template;
+  root.root = true;
+  user.root = false;
+  const auto as_root = coverage(launch_layers(f, c, true), root);
+  const auto as_user = coverage(launch_layers(f, c, false), user);
+  auto state = [&](const CoverageRow& row) {
+    std::string s = describe_holding(row);
+    if (row.holding == Holding::Gap &&
+        std::find(c.accept_gaps.begin(), c.accept_gaps.end(), row.cls) != c.accept_gaps.end())
+      s += " [accept_gaps: runs partially confined]";
+    else if (row.holding == Holding::Gap)
+      s += " [launches fail]";
+    return s;
+  };
+  for (size_t i = 0; i < as_root.size(); ++i) {
+    const std::string name(to_string(as_root[i].cls));
+    const std::string r = state(as_root[i]), u = state(as_user[i]);
+    if (r == u)
+      out.push_back("  " + pad(name, 18) + r);
+    else
+      out.push_back("  " + pad(name, 18) + "root-run: " + r + "; user-run: " + u);
+  }
+  return out;
 }
 
 CheckReport evaluate(const SystemFacts& f, const Config& c) {
@@ -168,7 +215,7 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
       r.lines.push_back(pad("", 10) +
                         (f.landlock_abi >= 6
                              ? "scopes: signals and abstract unix sockets stay inside each app"
-                             : "no scopes (ABI 6): signals and abstract unix sockets reach "
+                             : "no scopes (before ABI 6): signals and abstract unix sockets reach "
                                "outside apps"));
     if (!f.apparmor)
       r.lines.push_back(pad("", 10) +
@@ -188,8 +235,32 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
                       : "no_new_privs set for ordinary users; not for root (config no_new_privs)",
        "");
 
-  if (r.ok())
+  // Which layer holds each access class, for an app whose filter refuses
+  // unix sockets (the default caps), then what the unix-sockets group changes.
+  r.lines.push_back("coverage: the layer holding each access class for an app (default caps):");
+  for (auto& l : coverage_lines(f, c, AppFacts{})) r.lines.push_back(std::move(l));
+  AppFacts unix_app;
+  unix_app.seccomp_allows = {AccessClass::UnixPathname, AccessClass::UnixAbstract};
+  r.lines.push_back("coverage with the unix-sockets group (unix sockets allowed):");
+  for (auto& l : coverage_lines(f, c, unix_app))
+    if (l.find("unix-") != std::string::npos) r.lines.push_back(std::move(l));
+  for (const char* who : {"root-run", "user-run"}) {
+    const bool root = std::string(who) == "root-run";
+    AppFacts app;
+    app.root = root;
+    for (const auto& row : coverage(launch_layers(f, c, root), app))
+      if (row.holding == Holding::Gap &&
+          std::find(c.accept_gaps.begin(), c.accept_gaps.end(), row.cls) == c.accept_gaps.end())
+        r.refused_for.push_back(std::string(who) + " apps (" + std::string(to_string(row.cls)) +
+                                ")");
+  }
+
+  if (r.ok() && r.refused_for.empty())
     r.lines.push_back("confine-run can start apps on this system with this configuration.");
+  else if (r.ok())
+    for (const auto& m : r.refused_for)
+      r.lines.push_back("confine-run refuses " + m +
+                        ": held by no layer here (accept_gaps lets them run partially confined)");
   else
     for (const auto& m : r.missing_required)
       r.lines.push_back("confine-run would refuse to start apps: " + m + " is required");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/coverage.h"
 #include "devices/detect.h"
 
 namespace confine::diagnose {
@@ -27,6 +28,8 @@ struct SystemFacts {
   std::string apparmor_problem;
   bool apparmor_stacking = false;    // features/domain/stack
   bool apparmor_namespaces = false;  // policy/namespaces
+  bool apparmor_signal = false;      // features/signal
+  bool apparmor_ptrace = false;      // features/ptrace
   std::string parser;                // apparmor_parser path ("" = not installed)
 
   // Device cgroup: the backend the launcher would use and where; the v1
@@ -51,9 +54,20 @@ SystemFacts gather_facts();
 struct CheckReport {
   std::vector<std::string> lines;             // what to print, one per line
   std::vector<std::string> missing_required;  // layers required but unavailable
+  // Apps a launch would refuse for a coverage gap: "user-run apps (file-metadata)".
+  std::vector<std::string> refused_for;
   bool ok() const { return missing_required.empty(); }
 };
 
 CheckReport evaluate(const SystemFacts& facts, const Config& config);
+
+// The layers a launch on this system would apply for an app running as
+// root (`root`) or as another uid, as the launch steps decide them.
+LayerFacts launch_layers(const SystemFacts& facts, const Config& config, bool root);
+
+// The coverage lines `check` and `confine policy` print: one per access
+// class, for a root-run and a user-run app whose filter lets `allows` through.
+std::vector<std::string> coverage_lines(const SystemFacts& facts, const Config& config,
+                                        const AppFacts& app_template);
 
 }  // namespace confine::diagnose

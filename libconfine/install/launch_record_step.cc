@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/launch_record.h"
 #include "core/safe_io.h"
+#include "policy/allows.h"
 
 namespace confine::install {
 namespace {
@@ -21,7 +22,8 @@ class LaunchRecordStep final : public InstallStep {
   void prepare(InstallContext& ctx) override {
     records_.clear();
     for (const auto& app : ctx.apps) {
-      LaunchRecord r{app.id, ctx.meta.type, app.entry->exec, app.layers};
+      LaunchRecord r{app.id, ctx.meta.type, app.entry->exec, app.layers,
+                     policy::seccomp_allowed_classes(app.policy, !app.raw_seccomp.empty()), true};
       std::string text = r.serialize();
       const std::string path = ctx.layout.launch_record(app.id);
       auto back = LaunchRecord::parse(text, path);

@@ -191,6 +191,8 @@ class LandlockStep final : public launch::LaunchStep {
       ++added;
     }
     force_no_new_privs_ = ctx.config.no_new_privs;
+    ctx.layers.landlock_files = true;
+    if (scopes_for_abi(abi)) ctx.layers.landlock_scopes_abi = abi;
     ctx.applied.push_back("landlock (ABI " + std::to_string(abi) + ", " + std::to_string(added) +
                           " rules" + scopes_text(abi) + ")");
     return Status::Ok();
@@ -285,6 +287,7 @@ class LandlockStep final : public launch::LaunchStep {
     if (!scoped) return Status::Ok();
     if (auto s = create_ruleset(0, scoped); !s) return s;
     force_no_new_privs_ = ctx.config.no_new_privs;
+    ctx.layers.landlock_scopes_abi = abi;
     ctx.applied.push_back("landlock (ABI " + std::to_string(abi) +
                           ", scopes only: abstract unix sockets, signals)");
     return Status::Ok();

@@ -102,6 +102,7 @@ class PrivilegesStep final : public LaunchStep {
     for (int cap = 0; cap <= last_cap_; ++cap)
       if (keep_ & cap_bit(cap))
         shown += (shown.empty() ? "" : ",") + std::string(capability_name(cap));
+    ctx.layers.privileges = true;
     ctx.applied.push_back("privileges (capabilities kept: " + (shown.empty() ? "none" : shown) +
                           ")");
     return Status::Ok();

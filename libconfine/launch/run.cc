@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -58,6 +59,42 @@ std::string current_dir() {
   // app; CONFINE_OLD_PWD is then empty.
   if (!getcwd(buf, sizeof buf)) return "";
   return buf;
+}
+
+struct Coverage {
+  std::vector<std::string> held;      // "<class>: <layers or granted>" for --verbose
+  std::vector<std::string> accepted;  // gaps the config accepts, always reported
+  std::string refused;                // the error for the first gap it does not accept
+};
+
+Coverage check_coverage(const LaunchContext& ctx) {
+  AppFacts app;
+  app.root = ctx.uid == 0 || ctx.layers.seccomp_root;
+  app.seccomp_allows = ctx.record.seccomp_allows;
+  app.grants_known = ctx.record.seccomp_allows_known;
+  if (!app.grants_known)
+    for (const auto& i : access_classes()) app.seccomp_allows.push_back(i.id);
+  Coverage out;
+  for (const CoverageRow& row : coverage(ctx.layers, app)) {
+    const std::string name(to_string(row.cls));
+    if (row.holding != Holding::Gap) {
+      out.held.push_back(name + ": " + describe_holding(row));
+      continue;
+    }
+    const bool accepted = std::find(ctx.config.accept_gaps.begin(), ctx.config.accept_gaps.end(),
+                                    row.cls) != ctx.config.accept_gaps.end();
+    std::string what = name + " (" + std::string(description(row.cls)) +
+                       ") is held by no layer on this kernel: " + row.note;
+    if (accepted) {
+      out.accepted.push_back(what + " (accept_gaps)");
+    } else if (out.refused.empty()) {
+      out.refused = ctx.record.id.str() + " would run less confined than its policy: " + what +
+                    "; to run it anyway, list \"" + name + "\" in accept_gaps in " +
+                    (ctx.config.path.empty() ? std::string(kDefaultConfigPath) : ctx.config.path) +
+                    " (confine check shows the coverage)";
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -139,6 +176,11 @@ int run_app(const RunRequest& req) {
     if (!s) return fail(kExitCannotRun, std::string(step->name()) + ": " + s.error().describe());
   }
 
+  // Every access class the policy restricts is held by a prepared layer, or
+  // the launch stops here (unless the config accepts that gap, reported).
+  const Coverage cov = check_coverage(ctx);
+  if (!cov.refused.empty()) return fail(kExitCannotRun, cov.refused);
+
   // ...then the last allocations: argv, envp and the --verbose report.
   std::vector<char*> argv;
   argv.reserve(req.args.size() + 2);
@@ -155,6 +197,9 @@ int run_app(const RunRequest& req) {
   if (req.verbose)
     for (const auto& l : ctx.applied) report += "confine-run: applied: " + l + "\n";
   for (const auto& l : ctx.skipped) report += "confine-run: skipped: " + l + "\n";
+  for (const auto& l : cov.accepted) report += "confine-run: partially confined: " + l + "\n";
+  if (req.verbose)
+    for (const auto& l : cov.held) report += "confine-run: holds: " + l + "\n";
   if (req.verbose) {
     if (ctx.applied.empty()) report += "confine-run: applied: no confinement layer\n";
     report += "confine-run: exec " + app.exec_path + " as " + id.str() + "\n";

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/coverage.h"
 #include "core/error.h"
 #include "core/launch_record.h"
 #include "core/layout.h"
@@ -38,6 +39,9 @@ struct LaunchContext {
   // Layers skipped because the config allows it, e.g. "apparmor: not enabled in kernel".
   std::vector<std::string> skipped;
   AppPaths paths = {};
+  // What the prepared steps will hold: each sets its own fields in
+  // prepare(); run_app() computes the coverage from them.
+  LayerFacts layers = {};
   // policy_dir as resolve_app() opened and checked it: artifacts below it are
   // read from its fd (read_artifact) instead of walking from "/" each time.
   // Null (tests that build a context by hand): each file is walked from "/".

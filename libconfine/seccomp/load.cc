@@ -68,6 +68,8 @@ class SeccompStep final : public launch::LaunchStep {
     if (as_root_ && image_->root.empty())
       return Error::from_errno(EINVAL, path + ": no root program for an app running as root "
                                               "(reinstall the package)");
+    ctx.layers.seccomp = true;
+    ctx.layers.seccomp_root = as_root_;
     ctx.applied.push_back("seccomp (" + std::to_string(image_->rule_count) + " rules" +
                           (image_->deny.empty() ? "" : ", argument denies") +
                           (as_root_ ? ", root: no chmod, chown, utime, xattr writes" : "") + ")");

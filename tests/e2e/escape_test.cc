@@ -40,6 +40,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "test_support.h"
@@ -528,12 +529,7 @@ class ProbePackage {
     fs::create_directories(dir_ / "home");
     if (::chown((dir_ / "home").c_str(), kUser, kUser) != 0) ADD_FAILURE() << "chown home";
     config_ = dir_ / "config.json";
-    write_file(config_, "{\"apps_dir\": \"" + dir_ / "apps" + "\", \"data_dir\": \"" +
-                            dir_ / "data" + "\", \"policy_dir\": \"" + dir_ / "policy" +
-                            "\", \"units_dir\": \"" + dir_ / "units" + "\", \"tmp_dir\": \"" +
-                            dir_ / "tmp" + "\", \"flags_dir\": \"" + dir_ / "flags.d" +
-                            "\", \"templates_dir\": \"" + templates_dir() +
-                            "\", \"devices\": \"if-available\"}\n");
+    write_config("[\"file-metadata\"]");
     write_file(dir_ / "pkg/meta/package.json",
                "{\"name\": \"escape\", \"version\": \"1.0\", \"binaries\": [{\"name\": "
                "\"probe\", \"exec\": \"bin/escape-probe\"" +
@@ -552,6 +548,19 @@ class ProbePackage {
       run({build_path("launcher/confine"), "--config", config_, "remove", key()},
           {"PATH=/usr/bin:/bin"});
   }
+  // The suite accepts the one gap this kernel has for user-run apps
+  // (file-metadata: Landlock cannot restrict chmod of the user's own
+  // files), so that their other classes can be attacked.
+  void write_config(const std::string& accept_gaps) {
+    write_file(config_, "{\"apps_dir\": \"" + dir_ / "apps" + "\", \"data_dir\": \"" +
+                            dir_ / "data" + "\", \"policy_dir\": \"" + dir_ / "policy" +
+                            "\", \"units_dir\": \"" + dir_ / "units" + "\", \"tmp_dir\": \"" +
+                            dir_ / "tmp" + "\", \"flags_dir\": \"" + dir_ / "flags.d" +
+                            "\", \"templates_dir\": \"" + templates_dir() +
+                            "\", \"devices\": \"if-available\", \"accept_gaps\": " + accept_gaps +
+                            "}\n");
+  }
+  const std::string& config() const { return config_; }
   bool ok() const { return installed_; }
   std::string key() const { return "escape." + origin_; }
   const TempDir& dir() const { return dir_; }
@@ -1220,6 +1229,116 @@ TEST_P(Escape, HomeDotfilesStayUnread) {
                   {"read-other-app-data", "EACCES"},
                   {"write-notes", "EACCES"}},
                  "user");
+}
+
+// `confine check`'s coverage block: class -> {root-run state, user-run
+// state}; `unix_block` reads the rows for apps with unix sockets instead.
+std::map<std::string, std::pair<std::string, std::string>> check_coverage(const std::string& out,
+                                                                          bool unix_block) {
+  std::map<std::string, std::pair<std::string, std::string>> m;
+  std::istringstream in(out);
+  std::string line;
+  int block = 0;
+  while (std::getline(in, line)) {
+    if (line.starts_with("coverage")) {
+      ++block;
+      continue;
+    }
+    if (block == 0 || !line.starts_with("  ") || line[2] == ' ') continue;
+    if ((block == 2) != unix_block && (!unix_block || line.find("unix-") == std::string::npos))
+      continue;
+    const size_t sp = line.find(' ', 2);
+    const std::string name = line.substr(2, sp - 2);
+    std::string rest = line.substr(line.find_first_not_of(' ', sp));
+    const size_t split = rest.find("; user-run: ");
+    if (rest.starts_with("root-run: ") && split != std::string::npos)
+      m[name] = {rest.substr(10, split - 10), rest.substr(split + 12)};
+    else
+      m[name] = {rest, rest};
+  }
+  return m;
+}
+
+// What `confine check` says holds each class is what the launch applies
+// (`--verbose`'s "holds:" lines) and what the app meets: for each class a
+// witness attempt is denied where the matrix names a layer, and succeeds
+// where it says GAP (file-metadata of a user-run app here: Landlock has no
+// right for chmod, and the user owns the file).
+TEST_P(Escape, CoverageMatrixMatchesWhatTheAppMeets) {
+  const Shape& shape = GetParam();
+  const bool unix_app = std::string(shape.unix_socket) == "OK";
+  RunResult c = run({build_path("launcher/confine"), "--config", pkg_->config(), "check"},
+                    {"PATH=/usr/bin:/bin:/usr/sbin:/sbin"});
+  ASSERT_EQ(c.status, 0) << c.err << c.out;
+  auto matrix = check_coverage(c.out, false);
+  for (const auto& [k, v] : check_coverage(c.out, true))
+    if (unix_app) matrix[k] = v;
+  ASSERT_EQ(matrix.size(), 12u) << c.out;
+  for (bool user : {false, true}) {
+    const std::string who = user ? "user" : "root";
+    auto state = [&](const std::string& cls) {
+      return user ? matrix[cls].second : matrix[cls].first;
+    };
+    // A file of the runner's uid outside the app, and a process of it.
+    const std::string victim = pkg_->dir() / ("witness-" + who);
+    write_file(victim, "x\n", 0644);
+    if (user) {
+      ASSERT_EQ(::chown(victim.c_str(), kUser, kUser), 0);
+    }
+    Decoy decoy(user ? kUser : 0);
+    ASSERT_TRUE(decoy.ready()) << who;
+    const std::string pid = std::to_string(decoy.pid());
+    auto launch = [&](const std::vector<std::string>& args) {
+      return user ? pkg_->as_user(args) : pkg_->as_root(args);
+    };
+    RunResult meta = launch({"meta", victim});
+    RunResult scope = launch({"scope", pid, "confine-no-such-socket-1", "confine-no-such-socket-2"});
+    RunResult others = launch({"others", pid});
+    RunResult exec = launch({"exec"});
+    const std::vector<std::tuple<std::string, const RunResult*, std::string>> witnesses = {
+        {"file-access", &meta, "victim-open-write"},
+        {"file-metadata", &meta, "victim-chmod-0666"},
+        {"signals", &scope, "kill-decoy-SIGUSR1"},
+        {"scheduling", &others, "setpriority-decoy"},
+        {"anonymous-exec", &exec, "memfd-create-exec"},
+    };
+    for (const auto& [cls, r, attempt] : witnesses) {
+      ASSERT_EQ(r->status, 0) << who << " " << cls << ": " << r->err;
+      const std::string got = results(r->out)[attempt];
+      const bool gap = state(cls).starts_with("GAP");
+      EXPECT_EQ(got == "OK", gap) << who << ": " << cls << " is \"" << state(cls)
+                                  << "\" in confine check, and " << attempt << " got " << got;
+      ++tally.attempts;
+      if (!gap && got == "OK") ++tally.allowed;
+    }
+    // The launch reports the same holders, and the accepted gap.
+    for (const auto& [cls, st] : matrix) {
+      const std::string mine = user ? st.second : st.first;
+      const std::string line = mine.starts_with("GAP")
+                                   ? "confine-run: partially confined: " + cls + " ("
+                                   : "confine-run: holds: " + cls + ": " + mine + "\n";
+      EXPECT_NE(meta.err.find(line), std::string::npos) << who << ": " << line << "\n" << meta.err;
+    }
+    EXPECT_EQ(decoy.caught(), "") << who;
+  }
+}
+
+// Without accept_gaps a user-run app is not started here: exit 125 naming
+// the class and what the kernel lacks; root-run apps (nothing missing) run.
+TEST_P(Escape, AGapTheConfigDoesNotAcceptRefusesTheLaunch) {
+  pkg_->write_config("[]");
+  RunResult u = pkg_->as_user({"ran"});
+  EXPECT_EQ(u.status, 125) << u.err << u.out;
+  EXPECT_NE(u.err.find("would run less confined than its policy: file-metadata (file mode, "
+                       "owner, times and xattrs) is held by no layer on this kernel: needs "
+                       "AppArmor"),
+            std::string::npos)
+      << u.err;
+  EXPECT_NE(u.err.find("list \"file-metadata\" in accept_gaps"), std::string::npos) << u.err;
+  EXPECT_EQ(u.out, "") << "the app ran";
+  RunResult r = pkg_->as_root({"ran"});
+  EXPECT_EQ(r.status, 42) << r.err;
+  EXPECT_EQ(r.err.find("partially confined"), std::string::npos) << r.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, Escape, ::testing::ValuesIn(kShapes),

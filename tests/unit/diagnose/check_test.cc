@@ -23,6 +23,8 @@ SystemFacts everything() {
   f.apparmor = true;
   f.apparmor_stacking = true;
   f.apparmor_namespaces = true;
+  f.apparmor_signal = true;
+  f.apparmor_ptrace = true;
   f.parser = "/usr/sbin/apparmor_parser";
   f.devices = devices::Backend::V2;
   f.devices_where = "/sys/fs/cgroup";
@@ -46,6 +48,37 @@ TEST(Check, EverythingAvailableStartsApps) {
   EXPECT_TRUE(has_line_with(r, "stacking: yes; policy namespaces: yes"));
   EXPECT_TRUE(has_line_with(r, "available (ABI 3)"));
   EXPECT_TRUE(has_line_with(r, "confine-run can start apps"));
+}
+
+// The coverage matrix of a Landlock kernel (no AppArmor, ABI 7): everything
+// held for root-run apps; file metadata a gap for user-run ones, which
+// confine-run refuses until accept_gaps lists it.
+TEST(Check, CoverageMatrixNamesTheGapAndWhatItRefuses) {
+  SystemFacts f = everything();
+  f.apparmor = false;
+  f.landlock_abi = 7;
+  Config c;
+  CheckReport r = evaluate(f, c);
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(has_line_with(r, "  file-access       landlock"));
+  EXPECT_TRUE(has_line_with(r, "  file-metadata     root-run: seccomp; user-run: GAP: needs AppArmor"));
+  EXPECT_TRUE(has_line_with(r, "  signals           landlock"));
+  EXPECT_TRUE(has_line_with(r, "  unix-pathname     granted by the policy"));
+  EXPECT_EQ(r.refused_for, std::vector<std::string>{"user-run apps (file-metadata)"});
+  EXPECT_TRUE(has_line_with(r, "confine-run refuses user-run apps (file-metadata)"));
+  EXPECT_FALSE(has_line_with(r, "confine-run can start apps"));
+  c.accept_gaps = {AccessClass::FileMetadata};
+  r = evaluate(f, c);
+  EXPECT_TRUE(has_line_with(r, "[accept_gaps: runs partially confined]"));
+  EXPECT_TRUE(r.refused_for.empty());
+  EXPECT_TRUE(has_line_with(r, "confine-run can start apps"));
+  // Under AppArmor with its signal and ptrace mediation nothing is a gap
+  // with the default caps; with unix sockets, abstract ones are (ABI 3: no
+  // Landlock scope; the policy's `network unix,` allows them all).
+  r = evaluate(everything(), Config{});
+  EXPECT_TRUE(r.refused_for.empty());
+  EXPECT_TRUE(has_line_with(r, "  unix-abstract     GAP: needs Landlock ABI 6"));
+  EXPECT_TRUE(has_line_with(r, "  file-metadata     root-run: apparmor, seccomp; user-run: apparmor"));
 }
 
 TEST(Check, MissingAppArmorFailsOnlyWhenRequired) {

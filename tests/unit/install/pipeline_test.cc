@@ -64,7 +64,8 @@ TEST_F(InstallTest, InstallCopiesFilesAndWritesArtifacts) {
   // The launch record is what confine-run reads; it lists the layers the
   // steps before it generated.
   EXPECT_EQ(testing::read_file(record("hello.example_hello_1.0")),
-            "format=1\napp_id=hello.example_hello_1.0\ntype=app\nexec=bin/hello\nlayers=devices\n");
+            "format=1\napp_id=hello.example_hello_1.0\ntype=app\nexec=bin/hello\nlayers=devices\n"
+            "seccomp_allows=\n");
   EXPECT_EQ(mode_of(record("hello.example_hello_1.0")), 0644u);
   EXPECT_EQ(mode_of(config_.policy_dir + "/launch"), 0755u);
   EXPECT_TRUE(
@@ -577,7 +578,8 @@ TEST_F(InstallTest, ListShowsPackagesVersionsAndAppIds) {
   EXPECT_EQ(strs(list[1].versions[0].apps),
             (std::vector<std::string>{"hello.example_daemon_1.0", "hello.example_hello_1.0"}));
   EXPECT_EQ(testing::read_file(record("base_tool_3")),
-            "format=1\napp_id=base_tool_3\ntype=framework\nexec=tool\nlayers=devices\n");
+            "format=1\napp_id=base_tool_3\ntype=framework\nexec=tool\nlayers=devices\n"
+            "seccomp_allows=\n");
 }
 
 }  // namespace

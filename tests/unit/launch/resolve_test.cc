@@ -25,7 +25,8 @@ class Resolve : public ::testing::Test {
     std::string inst = config_.apps_dir + "/hello.example/1.0";
     write_file(inst + "/bin/cli", "#!/bin/sh\n", 0755);
     std::filesystem::create_directory_symlink("1.0", config_.apps_dir + "/hello.example/current");
-    LaunchRecord r{*AppId::parse("hello.example_cli_1.0"), PackageType::App, "bin/cli", {}};
+    LaunchRecord r{*AppId::parse("hello.example_cli_1.0"), PackageType::App, "bin/cli", {}, {},
+                   true};
     write_file(record_path(), r.serialize());
   }
   std::string record_path() const { return config_.policy_dir + "/launch/hello.example_cli_1.0"; }
@@ -86,7 +87,8 @@ TEST_F(Resolve, OversizedLaunchRecordIsRefused) {
 }
 
 TEST_F(Resolve, RecordForAnotherPackageIsRefused) {
-  LaunchRecord other{*AppId::parse("evil.example_cli_1.0"), PackageType::App, "bin/cli", {}};
+  LaunchRecord other{*AppId::parse("evil.example_cli_1.0"), PackageType::App, "bin/cli", {}, {},
+                     true};
   write_file(record_path(), other.serialize());
   Resolution r = resolve_app(layout_, "hello.example_cli");
   EXPECT_EQ(r.exit_code, kExitCannotRun);

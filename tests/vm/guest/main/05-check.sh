@@ -14,3 +14,12 @@ check_contains "check: verdict" "$out" "confine-run can start apps on this syste
 check_contains "check: Landlock is left to AppArmor" "$out" \
   "if-available: not applied, AppArmor confines files"
 write_config
+# The coverage matrix under AppArmor: it holds files and file metadata for
+# every app, signals and ptrace by its mediation; nothing is a gap with the
+# default caps.
+out=$(confine check 2>&1)
+block=$(printf '%s\n' "$out" | sed -n '/^coverage: /,/^coverage with/p')
+check_contains "check: AppArmor holds file access" "$block" "  file-access       apparmor"
+check_contains "check: and file metadata" "$block" "apparmor"
+check_contains "check: and signals" "$block" "  signals           apparmor"
+check_eq "check: no gap with the default caps" "$(printf '%s\n' "$block" | grep -c GAP)" 0

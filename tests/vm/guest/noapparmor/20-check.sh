@@ -13,3 +13,7 @@ write_config
 out=$(confine check 2>&1); rc=$?
 check_eq "check: exit 0 with apparmor if-available" "$rc" 0
 check_contains "check: says apps run without AppArmor" "$out" "if-available: apps run without filesystem confinement by AppArmor"
+# The coverage matrix: without AppArmor, Landlock holds files here; what it
+# cannot (signals before ABI 6) is a GAP, and confine-run refuses it (10-).
+check_contains "check: prints the coverage" "$out" "coverage: the layer holding each access class"
+check_contains "check: Landlock holds file access" "$out" "  file-access       landlock"
