@@ -42,6 +42,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     else if (key == "flags_dir") dir = &c.flags_dir;
     else if (key == "units_dir") dir = &c.units_dir;
     else if (key == "tmp_dir") dir = &c.tmp_dir;
+    else if (key == "accounts_root") dir = &c.accounts_root;
     else if (key == "apparmor") mode = &c.apparmor;
     else if (key == "seccomp") mode = &c.seccomp;
     else if (key == "devices") mode = &c.devices;

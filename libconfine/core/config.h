@@ -30,6 +30,9 @@ struct Config {
   std::string flags_dir = "/etc/confine/flags.d";      // administrators' own flags
   std::string units_dir = "/etc/systemd/system";       // generated service units
   std::string tmp_dir = "/tmp";                        // parent of per-user app tmp dirs
+  // Where `confine install` adds package users: <accounts_root>/etc/passwd
+  // and group (useradd --prefix); "/" is the system's own.
+  std::string accounts_root = "/";
   int nice = 0;                                        // -20..19, applied at every launch
   // The most a package tree may hold, counting every file's size (holes
   // included): `confine install` refuses a larger one before it fills the disk.

@@ -114,6 +114,19 @@ std::optional<std::string> check_policy_name(std::string_view what, const std::s
   return std::nullopt;
 }
 
+// A group name as useradd(8) accepts it: [a-z_][a-z0-9_-]*, at most 32.
+std::optional<std::string> check_group_name(const std::string& s) {
+  const std::string bad = "invalid group " + json_quote(s) + ": ";
+  if (s.empty() || s.size() > 32) return bad + "must be 1 to 32 characters long";
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool ok = (c >= 'a' && c <= 'z') || c == '_' || (i > 0 && ((c >= '0' && c <= '9') || c == '-'));
+    if (!ok) return bad + "must match ^[a-z_][a-z0-9_-]*$";
+  }
+  if (s == "root") return bad + "the root group is not a supplementary group an app may get";
+  return std::nullopt;
+}
+
 class MetaParser {
  public:
   MetaParser(const std::string& file) : file_(file) {}
@@ -192,7 +205,7 @@ class MetaParser {
     const char* exec_key = kind == AppEntry::Kind::Service ? "start" : "exec";
     only_keys(j, path,
               {"name", exec_key, "description", "caps", "security-template", "security-override",
-               "security-policy"});
+               "security-policy", "user", "groups"});
     AppEntry a;
     a.kind = kind;
     a.json_path = path;
@@ -245,7 +258,41 @@ class MetaParser {
     // template without caps -> [] (a.caps is already empty). Raw policy uses
     // neither, so it gets no caps.
     if (!has_caps && !has_template && !has_policy) a.caps = {"network-client"};
+    run_as(j, path, a);
     return a;
+  }
+
+  // "user": "package" | "root" (services; default "package"), "package"
+  // (binaries; default: the caller). "groups": supplementary group names.
+  void run_as(const json& j, const std::string& path, AppEntry& a) const {
+    const bool service = a.kind == AppEntry::Kind::Service;
+    a.user = service ? AppEntry::User::Package : AppEntry::User::Caller;
+    if (j.contains("user")) {
+      const std::string u = string_field(j, path, "user", true);
+      if (u == "package")
+        a.user = AppEntry::User::Package;
+      else if (u == "root" && service)
+        a.user = AppEntry::User::Root;
+      else
+        fail(join(path, "user"), "invalid user " + json_quote(u) + ": must be " +
+                                     (service ? "\"package\" or \"root\"" : "\"package\"") +
+                                     " (a package cannot name another user)");
+    }
+    if (!j.contains("groups")) return;
+    const json& g = j["groups"];
+    const std::string gpath = join(path, "groups");
+    if (a.user != AppEntry::User::Package)
+      fail(gpath, "only an app that runs as its package's user has groups (\"user\": \"package\")");
+    if (!g.is_array()) fail(gpath, std::string("must be an array, not ") + g.type_name());
+    std::set<std::string> seen;
+    for (size_t i = 0; i < g.size(); ++i) {
+      const std::string ipath = index(gpath, i);
+      if (!g[i].is_string()) fail(ipath, std::string("must be a string, not ") + g[i].type_name());
+      std::string name = g[i].get<std::string>();
+      if (auto e = check_group_name(name)) fail(ipath, *e);
+      if (!seen.insert(name).second) fail(ipath, "duplicate group " + json_quote(name));
+      a.groups.push_back(name);
+    }
   }
 
   std::vector<AppEntry> apps(const json& doc, const char* key, AppEntry::Kind kind) const {

@@ -18,6 +18,11 @@ struct SecurityFiles {
 
 struct AppEntry {
   enum class Kind { Service, Binary };
+  // Who the app runs as (confine-package(5), "user"). Caller: whoever
+  // launches it (binaries' default). Package: the package's own system user
+  // (services' default; for a binary, only when root launches it). Root:
+  // declared root-run (services only).
+  enum class User { Caller, Package, Root };
   Kind kind = Kind::Binary;
   std::string name;
   std::string exec;  // services[].start or binaries[].exec, relative to the package dir
@@ -28,6 +33,10 @@ struct AppEntry {
   std::string security_template = "default";
   std::optional<SecurityFiles> security_override;
   std::optional<SecurityFiles> security_policy;
+  User user = User::Caller;
+  // Supplementary groups (names, existing when installed); only with
+  // User::Package. The app gets these and no others.
+  std::vector<std::string> groups;
   std::string json_path;  // "services[0]" / "binaries[2]", for messages
 };
 

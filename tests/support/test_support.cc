@@ -53,6 +53,14 @@ void write_file(const std::string& path, const std::string& content, unsigned mo
   ::chmod(path.c_str(), mode);
 }
 
+std::string make_accounts_root(const std::string& dir) {
+  write_file(dir + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
+  write_file(dir + "/etc/group", "root:x:0:\nnogroup:x:65534:\naudio:x:29:\n");
+  write_file(dir + "/etc/shadow", "root:*:20000:0:99999:7:::\n", 0600);
+  write_file(dir + "/etc/gshadow", "root:*::\nnogroup:*::\naudio:*::\n", 0600);
+  return dir;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

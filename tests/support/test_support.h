@@ -41,6 +41,12 @@ class TempDir {
 void write_file(const std::string& path, const std::string& content, unsigned mode = 0644);
 std::string read_file(const std::string& path);
 
+// A throw-away account database for config's accounts_root: `dir`/etc with
+// passwd, group, shadow and gshadow holding root and nogroup only, so that
+// `confine install` adds package users there and not to the machine's.
+// Returns `dir`.
+std::string make_accounts_root(const std::string& dir);
+
 // Runs argv (argv[0] a path) with `env` (the test's own environment when
 // empty), capturing stdout and stderr. Returns the exit status, or 128+signal.
 struct RunResult {

@@ -95,6 +95,24 @@ TEST(MetadataTest, DefaultsForCapsAndTemplate) {
   EXPECT_TRUE(raw.binaries[0].caps.empty()) << "raw policy uses no groups";
 }
 
+TEST(MetadataTest, UserDefaults) {
+  // Today's metadata (no "user") still parses: services now run as the
+  // package's user, binaries as their caller.
+  auto m = parse_package_meta(R"({"name":"foo","version":"1",
+    "services":[{"name":"d","start":"bin/d"},
+                {"name":"r","start":"bin/r","user":"root"},
+                {"name":"g","start":"bin/g","groups":["audio","_x-1"]}],
+    "binaries":[{"name":"cli","exec":"bin/cli"},{"name":"admin","exec":"bin/a","user":"package"}]})",
+                              kFile, "o1");
+  EXPECT_EQ(m.services[0].user, AppEntry::User::Package);
+  EXPECT_TRUE(m.services[0].groups.empty());
+  EXPECT_EQ(m.services[1].user, AppEntry::User::Root);
+  EXPECT_EQ(m.services[2].user, AppEntry::User::Package);
+  EXPECT_EQ(m.services[2].groups, (std::vector<std::string>{"audio", "_x-1"}));
+  EXPECT_EQ(m.binaries[0].user, AppEntry::User::Caller);
+  EXPECT_EQ(m.binaries[1].user, AppEntry::User::Package);
+}
+
 TEST(MetadataTest, FrameworkHasNoOrigin) {
   auto m = parse_package_meta(
       R"({"name":"fw","version":"2","type":"framework","binaries":[{"name":"x","exec":"x"}]})",
