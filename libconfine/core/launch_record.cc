@@ -27,6 +27,59 @@ bool LaunchRecord::has_layer(std::string_view l) const {
   return false;
 }
 
+namespace {
+
+// "user=<name>:<uid>:<gid>\ngroups=<gid>,...\n", or "" for the caller.
+std::string serialize_user(const std::optional<RunUser>& user) {
+  if (!user) return "";
+  std::string out = "user=" + user->name + ":" + std::to_string(user->uid) + ":" +
+                    std::to_string(user->gid) + "\ngroups=";
+  for (size_t i = 0; i < user->groups.size(); ++i)
+    out += (i ? "," : "") + std::to_string(user->groups[i]);
+  return out + "\n";
+}
+
+// A decimal id other than 0 and -1 (root's is never a package user's).
+std::optional<uint32_t> parse_id(std::string_view s) {
+  if (s.empty() || s.size() > 10 || s.front() == '0') return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (v >= 0xffffffffULL) return std::nullopt;
+  return static_cast<uint32_t>(v);
+}
+
+std::optional<RunUser> parse_user(const std::string& user, const std::string& groups) {
+  RunUser u;
+  const size_t a = user.find(':');
+  const size_t b = a == std::string::npos ? a : user.find(':', a + 1);
+  if (b == std::string::npos || a == 0 || a > 32) return std::nullopt;
+  u.name = user.substr(0, a);
+  for (char c : u.name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      return std::nullopt;
+  auto uid = parse_id(std::string_view(user).substr(a + 1, b - a - 1));
+  auto gid = parse_id(std::string_view(user).substr(b + 1));
+  if (!uid || !gid) return std::nullopt;
+  u.uid = *uid;
+  u.gid = *gid;
+  size_t p = 0;
+  while (p < groups.size()) {
+    size_t c = groups.find(',', p);
+    if (c == std::string::npos) c = groups.size();
+    auto g = parse_id(std::string_view(groups).substr(p, c - p));
+    if (!g || u.groups.size() >= 64) return std::nullopt;
+    u.groups.push_back(*g);
+    p = c + 1;
+    if (p == groups.size() && c < groups.size()) return std::nullopt;  // trailing comma
+  }
+  return u;
+}
+
+}  // namespace
+
 std::string LaunchRecord::serialize() const {
   std::string layers_s;
   for (const auto& l : layers) layers_s += (layers_s.empty() ? "" : ",") + l;
@@ -34,7 +87,8 @@ std::string LaunchRecord::serialize() const {
   for (AccessClass c : seccomp_allows)
     allows_s += (allows_s.empty() ? "" : ",") + std::string(to_string(c));
   return "format=1\napp_id=" + id.str() + "\ntype=" + std::string(to_string(type)) +
-         "\nexec=" + exec + "\nlayers=" + layers_s + "\nseccomp_allows=" + allows_s + "\n";
+         "\nexec=" + exec + "\nlayers=" + layers_s + "\nseccomp_allows=" + allows_s + "\n" +
+         serialize_user(user);
 }
 
 Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::string& origin) {
@@ -53,7 +107,7 @@ Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::str
       return Error{0, origin + ":" + std::to_string(lineno) + ": expected key=value"};
     std::string key = line.substr(0, eq);
     if (key != "format" && key != "app_id" && key != "type" && key != "exec" && key != "layers" &&
-        key != "seccomp_allows")
+        key != "seccomp_allows" && key != "user" && key != "groups")
       return Error{0, origin + ":" + std::to_string(lineno) + ": unknown key \"" + key + "\""};
     if (!kv.emplace(key, line.substr(eq + 1)).second)
       return Error{0, origin + ":" + std::to_string(lineno) + ": duplicate key \"" + key + "\""};
@@ -72,7 +126,17 @@ Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::str
   if (!is_contained_relative_path(kv["exec"]))
     return Error{0, origin + ": exec \"" + kv["exec"] + "\" must be a path inside the package"};
 
-  LaunchRecord r{std::move(*id), *type, kv["exec"], {}, {}, true};
+  if (kv.contains("user") != kv.contains("groups"))
+    return Error{0, origin + ": \"user\" and \"groups\" go together"};
+  std::optional<RunUser> user;
+  if (kv.contains("user")) {
+    user = parse_user(kv["user"], kv["groups"]);
+    if (!user)
+      return Error{0, origin + ": invalid user \"" + kv["user"] + "\" or groups \"" +
+                          kv["groups"] + "\" (expected name:uid:gid, gid,...; no id 0)"};
+  }
+
+  LaunchRecord r{std::move(*id), *type, kv["exec"], {}, std::move(user), {}, true};
   const std::string& ls = kv["layers"];
   size_t p = 0;
   while (p < ls.size()) {

@@ -11,8 +11,14 @@
 //   seccomp_allows=<comma-separated access classes whose syscalls the app's
 //                   filter lets through (core/coverage.h); optional, absent in
 //                   records of older installs>
+// and, for an app that runs as its package's user (confine-package(5), USERS):
+//   user=<name>:<uid>:<gid>
+//   groups=<gid>,...      (its supplementary groups; may be empty)
 #pragma once
 
+#include <sys/types.h>
+
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,11 +28,21 @@
 
 namespace confine {
 
+// The package user a root launch switches to (never uid or gid 0).
+struct RunUser {
+  std::string name;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;  // supplementary groups, exactly these
+  bool operator==(const RunUser&) const = default;
+};
+
 struct LaunchRecord {
   AppId id;
   PackageType type = PackageType::App;
   std::string exec;                 // e.g. "bin/cli"; never absolute, never "..".
   std::vector<std::string> layers;  // artifacts the install generated for this app
+  std::optional<RunUser> user;      // none: the app runs as its caller
   std::vector<AccessClass> seccomp_allows;
   bool seccomp_allows_known = true;  // false: an older record without the key
 

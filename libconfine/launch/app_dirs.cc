@@ -221,4 +221,26 @@ Status ensure_data_dir(const Layout& layout, const PackageKey& key, const std::s
   return Status::Ok();
 }
 
+Status hand_over_data_dir_top(const Layout& layout, const PackageKey& key,
+                              const std::string& version, DirOwner owner) {
+  const std::string path = layout.data_dir(key, version);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) {
+    const int e = errno == ENOTDIR ? ELOOP : errno;
+    return Error::from_errno(e, "data directory: cannot open " + path);
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + path);
+  if (st.st_uid == owner.uid) return Status::Ok();
+  if (st.st_uid != 0)
+    return Error::from_errno(EPERM, "data directory " + path + " is owned by uid " +
+                                        std::to_string(st.st_uid) + ", not root or uid " +
+                                        std::to_string(owner.uid));
+  // Mode first: once it is the user's, changing it would need cap_fowner.
+  if (::fchmod(fd.get(), 0700) != 0 || ::fchown(fd.get(), owner.uid, owner.gid) != 0)
+    return Error::from_errno(errno, "cannot hand data directory " + path + " to uid " +
+                                        std::to_string(owner.uid));
+  return Status::Ok();
+}
+
 }  // namespace confine::launch

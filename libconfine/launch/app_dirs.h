@@ -71,4 +71,13 @@ Result<std::string> ensure_tmp_dir(const Layout& layout, const AppId& id, DirOwn
 Status ensure_data_dir(const Layout& layout, const PackageKey& key, const std::string& version,
                        bool may_create);
 
+// Root's launch of an app of a package user: <data_dir>/<key>/<version>
+// becomes `owner`'s with mode 0700 when it is root's (made by an older
+// install, or just now by ensure_data_dir), on the fd opened with
+// O_NOFOLLOW. Already `owner`'s: left as it is. Anyone else's, a symlink or
+// not a directory: refused. Only the directory itself (`confine install`
+// hands over its contents).
+Status hand_over_data_dir_top(const Layout& layout, const PackageKey& key,
+                              const std::string& version, DirOwner owner);
+
 }  // namespace confine::launch

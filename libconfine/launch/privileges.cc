@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "devices/grants.h"
+#include "launch/run_as.h"
 #include "launch/steps.h"
 
 namespace confine::launch {
@@ -86,7 +87,15 @@ class PrivilegesStep final : public LaunchStep {
                                           std::to_string(::geteuid()) + ")");
     last_cap_ = last_capability();
     keep_ = 0;
-    if (ctx.uid == 0 && !ctx.raised_by_file_caps) {
+    run_as_ = ctx.run_as;
+    if (run_as_) {
+      // A package user holds no capability at all (no grants).
+      std::string groups;
+      for (gid_t g : run_as_->groups) groups += (groups.empty() ? "" : ",") + std::to_string(g);
+      ctx.applied.push_back("user " + run_as_->name + " (uid " + std::to_string(run_as_->uid) +
+                            ", gid " + std::to_string(run_as_->gid) +
+                            ", groups: " + (groups.empty() ? "none" : groups) + ")");
+    } else if (ctx.uid == 0 && !ctx.raised_by_file_caps) {
       // Root keeps only what the policy grants. No grants file (a record
       // without the "devices" layer): nothing is granted.
       if (ctx.record.has_layer("devices")) {
@@ -108,9 +117,12 @@ class PrivilegesStep final : public LaunchStep {
     return Status::Ok();
   }
 
-  Status apply(LaunchContext&) override { return drop_to(keep_, last_cap_); }
+  Status apply(LaunchContext&) override {
+    return run_as_ ? drop_to_user(*run_as_, last_cap_) : drop_to(keep_, last_cap_);
+  }
 
  private:
+  const RunUser* run_as_ = nullptr;
   CapSet keep_ = 0;
   int last_cap_ = CAP_LAST_CAP;
 };

@@ -15,6 +15,7 @@
 #include "launch/app_dirs.h"
 #include "launch/environment.h"
 #include "launch/resolve.h"
+#include "launch/run_as.h"
 #include "launch/steps.h"
 
 namespace confine::launch {
@@ -69,7 +70,7 @@ struct Coverage {
 
 Coverage check_coverage(const LaunchContext& ctx) {
   AppFacts app;
-  app.root = ctx.uid == 0 || ctx.layers.seccomp_root;
+  app.root = (ctx.uid == 0 && !ctx.run_as) || ctx.layers.seccomp_root;  // run_as: not root
   app.seccomp_allows = ctx.record.seccomp_allows;
   app.grants_known = ctx.record.seccomp_allows_known;
   if (!app.grants_known)
@@ -123,22 +124,32 @@ int run_app(const RunRequest& req) {
   const AppId& id = app.record.id;
 
   // 2. Directories. They belong to the real user: the one who ran us, never
-  // anyone named by the environment (HOME comes from the password database).
+  // anyone named by the environment (HOME comes from the password database);
+  // for root's launch of an app of a package user, to that user
+  // (confine-run(1), USERS), whose home is its data dir.
   const uid_t uid = getuid();
   const gid_t gid = getgid();
-  const DirOwner owner{uid, gid};
+  const RunUser* run_as = launch_user(app.record, uid, geteuid());
+  const DirOwner owner = run_as ? DirOwner{run_as->uid, run_as->gid} : DirOwner{uid, gid};
   if (auto s = ensure_data_dir(layout, id.key, id.version, geteuid() == 0); !s)
     return fail(kExitCannotRun, s.error().describe());
+  if (run_as)
+    if (auto s = hand_over_data_dir_top(layout, id.key, id.version, owner); !s)
+      return fail(kExitCannotRun, s.error().describe());
   if (auto f = fault_point("launch: data dir"); !f)
     return fail(kExitCannotRun, f.error().describe());
-  errno = 0;
-  const struct passwd* pw = getpwuid(uid);
-  if (!pw || !pw->pw_dir)
-    return fail(
-        kExitCannotRun,
-        Error::from_errno(errno, "no password entry for uid " + std::to_string(uid)).describe());
-  const std::string home = pw->pw_dir;
-  auto user_data = ensure_user_data_dir(home, id.key, id.version, owner);
+  std::string home = layout.data_dir(id.key, id.version);
+  Result<std::string> user_data = home;
+  if (!run_as) {
+    errno = 0;
+    const struct passwd* pw = getpwuid(uid);
+    if (!pw || !pw->pw_dir)
+      return fail(
+          kExitCannotRun,
+          Error::from_errno(errno, "no password entry for uid " + std::to_string(uid)).describe());
+    home = pw->pw_dir;
+    user_data = ensure_user_data_dir(home, id.key, id.version, owner);
+  }
   if (!user_data) return fail(kExitCannotRun, user_data.error().describe());
   if (auto f = fault_point("launch: user data dir"); !f)
     return fail(kExitCannotRun, f.error().describe());
@@ -168,6 +179,7 @@ int run_app(const RunRequest& req) {
   // 6. Confinement steps: every prepare() (may allocate, may fail)...
   LaunchContext ctx{req.config, layout, app.record, uid, gid, raised, {}, {}};
   ctx.policy_dir = &app.policy_dir;
+  ctx.run_as = run_as;
   ctx.paths = {app.install_dir, env_in.data_dir, *user_data, *tmp, home};  // Landlock's variables
   std::vector<std::unique_ptr<LaunchStep>> steps = launch_steps();
   for (auto& step : steps) {

@@ -46,6 +46,9 @@ struct LaunchContext {
   // read from its fd (read_artifact) instead of walking from "/" each time.
   // Null (tests that build a context by hand): each file is walked from "/".
   const TrustedDir* policy_dir = nullptr;
+  // The package user a root launch switches to (launch/run_as.h); null: the
+  // app runs as its caller.
+  const RunUser* run_as = nullptr;
 
   // Reads the root-owned artifact `path` (an absolute path, normally below
   // policy_dir) with the checks of read_trusted(), at most `max_size` bytes.

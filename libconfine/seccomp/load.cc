@@ -64,7 +64,7 @@ class SeccompStep final : public launch::LaunchStep {
     auto image = decode_filter(*bytes, path);
     if (!image) return image.error();
     image_ = std::move(image).value();
-    as_root_ = ctx.uid == 0 || runs_as_root();
+    as_root_ = !ctx.run_as && (ctx.uid == 0 || runs_as_root());  // run_as: not root at exec
     if (as_root_ && image_->root.empty())
       return Error::from_errno(EINVAL, path + ": no root program for an app running as root "
                                               "(reinstall the package)");

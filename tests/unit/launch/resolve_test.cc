@@ -25,7 +25,7 @@ class Resolve : public ::testing::Test {
     std::string inst = config_.apps_dir + "/hello.example/1.0";
     write_file(inst + "/bin/cli", "#!/bin/sh\n", 0755);
     std::filesystem::create_directory_symlink("1.0", config_.apps_dir + "/hello.example/current");
-    LaunchRecord r{*AppId::parse("hello.example_cli_1.0"), PackageType::App, "bin/cli", {}, {},
+    LaunchRecord r{*AppId::parse("hello.example_cli_1.0"), PackageType::App, "bin/cli", {}, {}, {},
                    true};
     write_file(record_path(), r.serialize());
   }
@@ -88,7 +88,7 @@ TEST_F(Resolve, OversizedLaunchRecordIsRefused) {
 
 TEST_F(Resolve, RecordForAnotherPackageIsRefused) {
   LaunchRecord other{*AppId::parse("evil.example_cli_1.0"), PackageType::App, "bin/cli", {}, {},
-                     true};
+                     {}, true};
   write_file(record_path(), other.serialize());
   Resolution r = resolve_app(layout_, "hello.example_cli");
   EXPECT_EQ(r.exit_code, kExitCannotRun);
