@@ -1,4 +1,6 @@
 // confine check
+#include <unistd.h>
+
 #include <iostream>
 
 #include "command.h"
@@ -15,6 +17,12 @@ int run_check(const Invocation& inv) {
                                         : inv.config.path)
             << "\n";
   for (const auto& l : r.lines) std::cout << l << "\n";
+  // Who apps run as (confine-package(5), USERS): services need useradd.
+  std::cout << "users     "
+            << (::access("/usr/sbin/useradd", X_OK) == 0 || ::access("/sbin/useradd", X_OK) == 0
+                    ? "services run as their package's user, binaries as their caller"
+                    : "useradd not found (package passwd): installing a service fails")
+            << "\n";
   return r.ok() ? 0 : 1;
 }
 

@@ -7,6 +7,7 @@
 #include "diagnose/check.h"
 #include "policy/allows.h"
 #include "install/metadata.h"
+#include "install/users.h"
 #include "policy/describe.h"
 #include "policy/resolve.h"
 
@@ -39,6 +40,7 @@ int run_policy(const Invocation& inv) {
   const install::AppEntry* app = &installed.app;
   const policy::ResolvedApp& r = installed.resolved;
   std::cout << id.str() << " (" << app->json_path << " of " << meta.file << ")\n";
+  std::cout << "runs as: " << install::describe_run_as(inv.config, id.key, app->user) << "\n";
   if (app->security_policy) {
     std::cout << "security-policy: hand-written raw policy, no template\n"
               << "  apparmor: "

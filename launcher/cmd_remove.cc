@@ -1,4 +1,4 @@
-// confine remove [--keep-data] KEY [VERSION]; confine purge KEY
+// confine remove KEY [VERSION]
 #include <sys/stat.h>
 
 #include <iostream>
@@ -43,7 +43,10 @@ int run_purge(const Invocation& inv) {
   if (inv.args.size() > 1) usage_error(inv, "unexpected argument \"" + inv.args[1] + "\"");
   PackageKey key = value_or_throw(PackageKey::parse(inv.args[0]));
   const bool deleted = install::purge_data(inv.config, key);
-  std::cout << (deleted ? "purged " : "nothing to purge for ") << key.str() << "\n";
+  // Its package user goes too (plain remove keeps it): install/users.h.
+  const auto user = install::purge_package_user(inv.config, key);
+  std::cout << (deleted || user ? "purged " : "nothing to purge for ") << key.str() << "\n";
+  if (user) std::cout << "  deleted user " << user->name << " (uid " << user->uid << ")\n";
   return 0;
 }
 
@@ -71,7 +74,8 @@ CONFINE_COMMAND(Command{
     "Usage: confine purge KEY\n"
     "\n"
     "Delete <data_dir>/KEY, the data dirs that `confine remove --keep-data` left\n"
-    "(a Debian package's purge). Refused while KEY is installed; nothing to\n"
+    "(a Debian package's purge), and the package's user with its tmp dirs\n"
+    "(confine-package(5), USERS). Refused while KEY is installed; nothing to\n"
     "delete is success. Per-user data under $HOME/.local/share/confine is never\n"
     "touched.\n"
     "\n"

@@ -22,7 +22,7 @@ class LaunchRecordStep final : public InstallStep {
   void prepare(InstallContext& ctx) override {
     records_.clear();
     for (const auto& app : ctx.apps) {
-      LaunchRecord r{app.id, ctx.meta.type, app.entry->exec, app.layers, {},
+      LaunchRecord r{app.id, ctx.meta.type, app.entry->exec, app.layers, app.user,
                      policy::seccomp_allowed_classes(app.policy, !app.raw_seccomp.empty()), true};
       std::string text = r.serialize();
       const std::string path = ctx.layout.launch_record(app.id);

@@ -20,6 +20,7 @@
 #include "install/installed.h"
 #include "install/package_tree.h"
 #include "install/units_step.h"
+#include "install/users.h"
 #include "policy/resolve.h"
 
 namespace confine::install {
@@ -130,6 +131,7 @@ std::vector<AppPlan> plan_apps(const Config& config, const PackageMeta& meta,
                            std::move(r.policy),
                            std::move(r.raw_apparmor),
                            std::move(r.raw_seccomp),
+                           {},
                            {}});
   }
   return apps;
@@ -263,6 +265,10 @@ InstallResult install_package(const Config& config, const std::string& package_d
   // 4. Policy for every app, then prepare / move / commit / switch.
   InstallContext ctx{config, layout, meta, install_dir, plan_apps(config, meta, root), {}};
   for (const auto& a : ctx.apps) {
+    if (a.entry->user == AppEntry::User::Root)
+      result.warnings.push_back(a.id.str() + " (" + a.entry->json_path +
+                                ") runs as root, as its metadata declares (\"user\": \"root\"): "
+                                "it owns every root file its policy lets it write");
     result.apps.push_back(a.id);
     result.units.push_back(a.entry->kind == AppEntry::Kind::Service ? unit_name(a.id) : "");
   }
@@ -451,6 +457,22 @@ bool purge_data(const Config& config, const PackageKey& key) {
   if (!is_dir(dir)) throw ConfineError(dir + " is not a directory");
   if (!remove_tree(dir)) throw ConfineError("cannot delete " + dir);
   return true;
+}
+
+std::optional<Account> purge_package_user(const Config& config, const PackageKey& key) {
+  const Layout layout(config);
+  std::optional<PackagesLock> lock;
+  if (exists(config.apps_dir)) lock.emplace(config.apps_dir);
+  if (!installed_versions(layout, key).empty())
+    throw ConfineError(key.str() + " is installed: remove it before its user is deleted");
+  auto db = system_accounts(config);
+  std::optional<Account> a = find_package_user(*db, key);
+  if (!a) return std::nullopt;
+  // Its tmp dirs first: a later user given the same uid must not find them.
+  const std::string tmp = layout.user_tmp_root(a->uid);
+  if (exists(tmp) && !remove_tree(tmp)) throw ConfineError("cannot remove " + tmp);
+  db->remove_user(a->name);
+  return a;
 }
 
 namespace {

@@ -3,11 +3,13 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
 #include "install/step.h"
+#include "install/users.h"
 
 namespace confine::install {
 
@@ -80,6 +82,12 @@ RemoveResult remove_package(const Config& config, const PackageKey& key, const s
 // `remove --keep-data` left; dpkg's purge). ConfineError when it is still
 // installed; nothing to delete is success. Returns whether anything was there.
 bool purge_data(const Config& config, const PackageKey& key);
+
+// confine remove --purge, after the package is removed: deletes its package
+// user (install/users.h) and that uid's tmp dirs; files it owns elsewhere
+// stay. Returns the account deleted, nullopt when it had none. Refused while
+// a version of `key` is installed.
+std::optional<Account> purge_package_user(const Config& config, const PackageKey& key);
 
 // Regenerates the artifacts of the installed current version of `key` after
 // an input of its policy outside the package changed (hw-assign: the device

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/launch_record.h"
 #include "core/layout.h"
 #include "core/names.h"
 #include "install/metadata.h"
@@ -27,6 +28,9 @@ struct AppPlan {
   // its launch record by the last step so that confine-run knows what to
   // require ("seccomp", "apparmor", "devices").
   std::vector<std::string> layers;
+  // The package user it runs as (the users step sets it in prepare()); none:
+  // its caller, or root for a root-run service.
+  std::optional<RunUser> user;
 };
 
 struct InstallContext {

@@ -5,6 +5,7 @@
 #include "install/launch_record_step.h"
 #include "install/pipeline.h"
 #include "install/units_step.h"
+#include "install/users_step.h"
 #include "landlock/install_step.h"
 #include "seccomp/install_step.h"
 
@@ -14,6 +15,8 @@ std::vector<std::unique_ptr<InstallStep>> install_steps() {
   std::vector<std::unique_ptr<InstallStep>> steps;
   // --- Confinement layer steps go here, one line each (seccomp, apparmor,
   // --- devices, ...), before the launch-record step.
+  // First: the package user, which the units and launch records name.
+  steps.push_back(make_users_step());
   steps.push_back(seccomp::make_seccomp_install_step());
   steps.push_back(apparmor::make_apparmor_install_step());
   steps.push_back(devices::make_devices_install_step());

@@ -75,6 +75,22 @@ std::string unit_escape(const std::string& s) {
   return out;
 }
 
+// A service of a package user: User=/Group= name it to systemd (the
+// RuntimeDirectory= below is made theirs, `systemctl show` tells), and the
+// "+" starts confine-run itself as root, which needs root for the device
+// cgroup and then switches to exactly the uid and groups of the launch
+// record (confine-run(1), USERS). One place drops privileges: confine-run.
+std::string service_identity(const AppPlan& app) {
+  if (!app.user) return "";
+  return "User=" + app.user->name + "\nGroup=" + app.user->name + "\n";
+}
+
+// /run/<key>, shared by the package's services (kept while one stops).
+std::string runtime_dir(const InstallContext& ctx) {
+  return "RuntimeDirectory=" + ctx.meta.key().str() +
+         "\nRuntimeDirectoryMode=0700\nRuntimeDirectoryPreserve=yes\n";
+}
+
 std::string unit_text(const InstallContext& ctx, const AppPlan& app) {
   std::string desc = app.entry->description;
   if (desc.empty()) desc = ctx.meta.description;
@@ -86,11 +102,12 @@ std::string unit_text(const InstallContext& ctx, const AppPlan& app) {
          unit_escape(desc) +
          "\n"
          "\n"
-         "[Service]\n"
-         "ExecStart=" +
+         "[Service]\n" +
+         service_identity(app) + "ExecStart=" + (app.user ? "+" : "") +
          unit_escape(CONFINE_RUN_PATH) + " " + app.id.str() +
          "\n"
-         "Restart=on-failure\n"
+         "Restart=on-failure\n" +
+         runtime_dir(ctx) +
          "\n"
          "[Install]\n"
          "WantedBy=" +

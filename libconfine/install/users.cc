@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/fault.h"
 
 namespace confine::install {
 namespace {
@@ -108,6 +109,7 @@ class SystemAccounts final : public AccountDb {
   }
 
   Account add_system_user(const std::string& name, const std::string& gecos) override {
+    fault_point_or_throw("install: add user");
     std::vector<std::string> args{tool("useradd")};
     prefix(args);
     for (const char* a : {"--system", "--user-group", "--no-create-home", "--home-dir",

@@ -51,7 +51,7 @@ struct Fixture {
   install::InstallContext context() {
     install::InstallContext ctx{config, layout, meta, layout.install_dir(meta.key(), "1.0"),
                                 {},     {}};
-    install::AppPlan plan{app_id(), &meta.binaries[0], {}, "", "", {}};
+    install::AppPlan plan{app_id(), &meta.binaries[0], {}, "", "", {}, {}};
     plan.policy.allow.files = {{"@{CONFINE_APP_PATH}/**", "mr", false, "test"}};
     ctx.apps.push_back(plan);
     return ctx;

@@ -27,7 +27,7 @@ struct Fixture {
     entry.name = "cli";
   }
   install::AppPlan plan(const std::string& id, policy::Policy p) {
-    return install::AppPlan{*AppId::parse(id), &entry, std::move(p), "", "", {}};
+    return install::AppPlan{*AppId::parse(id), &entry, std::move(p), "", "", {}, {}};
   }
 };
 

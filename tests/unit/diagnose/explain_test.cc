@@ -53,7 +53,8 @@ class ExplainCommand : public ::testing::Test {
                            "\", \"policy_dir\": \"" + dir / "policy" + "\", \"units_dir\": \"" +
                            dir / "units" + "\", \"templates_dir\": \"" +
                            source_path("policy-templates") + "\", \"flags_dir\": \"" +
-                           dir / "flags" + "\"}");
+                           dir / "flags" + "\", \"accounts_root\": \"" +
+                           testing::make_accounts_root(dir / "accounts") + "\"}");
     auto r = run({build_path("launcher/confine"), "--config", config, "install", "--origin",
                   "example", source_path("examples/hello")});
     ASSERT_EQ(r.status, 0) << r.err;

@@ -125,7 +125,8 @@ class FaultInjection : public ::testing::Test {
     config_ = dir_ / "config.json";
     write_file(config_, "{\"apps_dir\": \"" + root_ + "/apps\", \"data_dir\": \"" + root_ +
                             "/data\", \"policy_dir\": \"" + root_ + "/policy\", \"units_dir\": \"" +
-                            root_ + "/units\", \"tmp_dir\": \"" + dir_ / "tmp" +
+                            root_ + "/units\", \"accounts_root\": \"" +
+                            make_accounts_root(dir_ / "accounts") + "\", \"tmp_dir\": \"" + dir_ / "tmp" +
                             "\", \"templates_dir\": \"" + source_path("policy-templates") + "\"}");
     fs::create_directories(dir_ / "tmp");
     ::chmod((dir_ / "tmp").c_str(), 01777);
@@ -135,7 +136,7 @@ class FaultInjection : public ::testing::Test {
                  std::string("{\"name\": \"marker\", \"version\": \"") + v +
                      "\", \"services\": [{\"name\": \"daemon\", \"start\": \"bin/app\", "
                      "\"caps\": [\"network-service\"]}], \"binaries\": [{\"name\": \"app\", "
-                     "\"exec\": \"bin/app\"}]}\n");
+                     "\"exec\": \"bin/app\", \"user\": \"package\"}]}\n");
       // The app leaves a marker in its data dir: a launch that fails must
       // never get that far.
       write_file(p + "/bin/app", "#!/bin/sh\necho ran > \"$CONFINE_APP_DATA_PATH/marker\"\n", 0755);

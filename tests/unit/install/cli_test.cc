@@ -17,6 +17,7 @@ class CliTest : public ::testing::Test {
       "units_dir": ")" + root_ / "units" + R"(",
       "tmp_dir": ")" + root_ / "tmp" + R"(",
       "flags_dir": ")" + root_ / "flags.d" + R"(",
+      "accounts_root": ")" + testing::make_accounts_root(root_ / "accounts") + R"(",
       "templates_dir": ")" + testing::source_path("policy-templates") +
                                                    R"("})");
   }

@@ -1,5 +1,6 @@
 // Package users: their names, collisions with accounts that are not
-// theirs, useradd/userdel under a throw-away accounts_root.
+// theirs, useradd/userdel under a throw-away accounts_root, and the data
+// dir handed over without following what its user planted in it.
 #include "install/users.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "install/users_step.h"
 #include "test_support.h"
 
 namespace confine::install {
@@ -144,6 +146,64 @@ TEST(PackageUser, UseraddAndUserdelUnderAccountsRoot) {
   db->remove_user(a.name);
   EXPECT_FALSE(db->user(a.name));
   EXPECT_FALSE(db->group(a.name)) << "its own group goes with it";
+}
+
+class HandOver : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CONFINE_REQUIRE(testing::is_root(), "chown to another uid needs root");
+    data_ = dir_ / "data";
+    testing::write_file(data_ + "/sub/file", "x");
+    testing::write_file(dir_ / "outside", "root's");
+    ::chmod(data_.c_str(), 0755);
+  }
+  uid_t owner_of(const std::string& p) {
+    struct stat st;
+    return ::lstat(p.c_str(), &st) == 0 ? st.st_uid : 12345;
+  }
+  testing::TempDir dir_;
+  std::string data_;
+};
+
+TEST_F(HandOver, EverythingBecomesTheUsers) {
+  ASSERT_EQ(::symlink("sub/file", (data_ + "/link").c_str()), 0);
+  hand_over_data_dir(data_, 4242, 4343);
+  struct stat st;
+  ASSERT_EQ(::stat(data_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 4242u);
+  EXPECT_EQ(st.st_gid, 4343u);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  EXPECT_EQ(owner_of(data_ + "/sub"), 4242u);
+  EXPECT_EQ(owner_of(data_ + "/sub/file"), 4242u);
+  EXPECT_EQ(owner_of(data_ + "/link"), 4242u) << "the link itself";
+}
+
+TEST_F(HandOver, SymlinkToARootFileIsNotFollowed) {
+  ASSERT_EQ(::symlink((dir_ / "outside").c_str(), (data_ + "/evil").c_str()), 0);
+  ASSERT_EQ(::symlink(dir_.path().c_str(), (data_ + "/evildir").c_str()), 0);
+  hand_over_data_dir(data_, 4242, 4343);
+  EXPECT_EQ(owner_of(dir_ / "outside"), 0u) << "the target stays root's";
+  EXPECT_EQ(owner_of(dir_.path()), 0u);
+}
+
+TEST_F(HandOver, HardLinkToARootFileIsRefused) {
+  ASSERT_EQ(::link((dir_ / "outside").c_str(), (data_ + "/sub/evil").c_str()), 0);
+  try {
+    hand_over_data_dir(data_, 4242, 4343);
+    ADD_FAILURE() << "no error";
+  } catch (const ConfineError& e) {
+    EXPECT_NE(std::string(e.what()).find(data_ + "/sub/evil: a file with 2 hard links"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(owner_of(dir_ / "outside"), 0u) << "the linked file stays root's";
+}
+
+TEST_F(HandOver, TheDataDirItselfMustNotBeASymlink) {
+  const std::string link = dir_ / "datalink";
+  ASSERT_EQ(::symlink((dir_ / "outside").c_str(), link.c_str()), 0);
+  EXPECT_THROW(hand_over_data_dir(link, 4242, 4343), ConfineError);
+  EXPECT_EQ(owner_of(dir_ / "outside"), 0u);
 }
 
 }  // namespace

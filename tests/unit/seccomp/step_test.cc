@@ -38,7 +38,7 @@ struct InstallFixture {
     entry.name = "cli";
   }
   install::AppPlan plan(const std::string& id, policy::Policy p) {
-    install::AppPlan a{*AppId::parse(id), &entry, std::move(p), "", "", {}};
+    install::AppPlan a{*AppId::parse(id), &entry, std::move(p), "", "", {}, {}};
     return a;
   }
 };
