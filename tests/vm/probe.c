@@ -8,6 +8,7 @@
  *     read=PATH      open PATH read-only and print its first line
  *     write=PATH     create/truncate PATH and write "probe\n" to it
  *     open=PATH      open PATH read-only (device nodes), print nothing more
+ *     chmod=PATH     chmod PATH to its own mode (only its owner may)
  *     syscall=NAME   call NAME with harmless arguments (see do_syscall)
  *     status=FIELD   print FIELD of /proc/self/status (CapEff, NoNewPrivs...)
  *     sleep=SECONDS  sleep, so a test can look at the process from outside
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -77,6 +79,17 @@ static void do_write(const char* op, const char* path) {
     return;
   }
   close(fd);
+  printf("%s ok\n", op);
+}
+
+/* chmod to the file's own mode: harmless when allowed, and only its owner
+ * (or a process with CAP_FOWNER) may do it. */
+static void do_chmod(const char* op, const char* path) {
+  struct stat st;
+  if (stat(path, &st) != 0 || chmod(path, st.st_mode & 07777) != 0) {
+    printf("%s %s\n", op, err_name(errno));
+    return;
+  }
   printf("%s ok\n", op);
 }
 
@@ -141,7 +154,8 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(
         stderr,
-        "usage: probe read=PATH|write=PATH|open=PATH|syscall=NAME|status=FIELD|sleep=SECONDS...\n");
+        "usage: probe read=PATH|write=PATH|open=PATH|chmod=PATH|syscall=NAME|status=FIELD|"
+        "sleep=SECONDS...\n");
     return 2;
   }
   for (int i = 1; i < argc; i++) {
@@ -160,6 +174,8 @@ int main(int argc, char** argv) {
       do_write(op, arg);
     else if (kind == 4 && strncmp(op, "open", 4) == 0)
       do_open(op, arg);
+    else if (kind == 5 && strncmp(op, "chmod", 5) == 0)
+      do_chmod(op, arg);
     else if (kind == 5 && strncmp(op, "sleep", 5) == 0) {
       sleep((unsigned)atoi(arg));
       printf("%s ok\n", op);

@@ -23,12 +23,16 @@ check_eq "the main process runs under the app's profile" "$(cat "/proc/$pid/attr
 cg=$(systemctl show -p ControlGroup --value "$SVC_UNIT")
 check_contains "the app runs in its device cgroup below the service's own" \
   "$(cut -d: -f3 "/proc/$pid/cgroup")" "$cg/confine/$SVC_APP/r-"
-check_line "no capabilities left" "$out" "status=CapEff ok 0000000000000000"
-check_line "AppArmor denies /etc/shadow" "$out" "read=/etc/shadow EACCES"
+svc_check_user
+check_eq "its data dir is its own, 0700" "$(stat -c '%U %a' /var/lib/confine/data/svctest.example/1.0)" \
+  "$SVC_USER 700"
+check_eq "the unit names the user" "$(systemctl show -p User --value "$SVC_UNIT")" "$SVC_USER"
+check_eq "its runtime dir is its own" "$(stat -c '%U %a' /run/svctest.example)" "$SVC_USER 700"
+check_line "AppArmor denies a file its user could read" "$out" "read=/var/lib/confine-vm/secret EACCES"
 check_line "the app reads its install dir" "$out" 'read=$CONFINE_APP_PATH/meta/package.json ok {'
 check_line "the app writes its data dir" "$out" 'write=$CONFINE_APP_DATA_PATH/served ok'
 check_line "default device /dev/null opens" "$out" "open=/dev/null ok"
 check_line "default device /dev/zero opens" "$out" "open=/dev/zero ok"
-check_line "the device cgroup denies /dev/mem" "$out" "open=/dev/mem EPERM"
+check_line "the device cgroup denies /dev/mem" "$out" "open=/var/lib/confine-vm/mem EPERM"
 check_line "seccomp denies keyctl" "$out" "syscall=keyctl EPERM"
-check_denied "the kernel log names the app" "profile=\"$SVC_APP\"" 'name="/etc/shadow"'
+check_denied "the kernel log names the app" "profile=\"$SVC_APP\"" 'name="/var/lib/confine-vm/secret"'

@@ -13,4 +13,4 @@ require "systemctl start $SVC_UNIT" systemctl start "$SVC_UNIT"
 svc_wait_report
 check_eq "started again under the app's profile" "$(cat "/proc/$pid/attr/current")" \
   "$SVC_APP (enforce)"
-check_line "the device cgroup applies again" "$out" "open=/dev/mem EPERM"
+check_line "the device cgroup applies again" "$out" "open=/var/lib/confine-vm/mem EPERM"

@@ -17,7 +17,7 @@ check_eq "the service runs under the app's profile" "$(cat "/proc/$pid/attr/curr
   "$SVC_APP (enforce)"
 check_line "allowed by both: /dev/null opens" "$out" "open=/dev/null ok"
 check_line "systemd's program still applies: /dev/zero denied" "$out" "open=/dev/zero EPERM"
-check_line "confine's program applies: /dev/mem denied" "$out" "open=/dev/mem EPERM"
+check_line "confine's program applies: /dev/mem denied" "$out" "open=/var/lib/confine-vm/mem EPERM"
 
 rm -rf "$d"
 systemctl daemon-reload

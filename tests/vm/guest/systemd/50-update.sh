@@ -19,7 +19,17 @@ svc_wait_report
 check "it was restarted" test "$pid" != "$old"
 check_eq "it runs 2.0 under 2.0's profile" "$(cat "/proc/$pid/attr/current")" \
   "$NEW_APP (enforce)"
-check_line "2.0 is confined too" "$out" "read=/etc/shadow EACCES"
+check_line "2.0 is confined too" "$out" "read=/var/lib/confine-vm/secret EACCES"
+svc_check_user
+check_eq "1.0's data came over, still the user's" \
+  "$(stat -c '%U' /var/lib/confine/data/svctest.example/2.0/served)" "$SVC_USER"
+check_eq "2.0's data dir is the user's, 0700" \
+  "$(stat -c '%U %a' /var/lib/confine/data/svctest.example/2.0)" "$SVC_USER 700"
+require "systemctl restart $SVC_UNIT" systemctl restart "$SVC_UNIT"
+svc_wait_report
+check_eq "restarted, 2.0 still under its profile" "$(cat "/proc/$pid/attr/current")" \
+  "$NEW_APP (enforce)"
+svc_check_user
 check_eq "no process runs as 1.0" "$(svc_processes)" ""
 check "1.0's profile is unloaded" \
   sh -c "! grep -q '^$SVC_APP ' /sys/kernel/security/apparmor/profiles"
