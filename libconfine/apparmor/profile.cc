@@ -293,6 +293,11 @@ std::string emit_profile(const AppId& id, const policy::Policy& policy, const Co
     out += "  deny network " + n + ",\n";
   }
 
+  // abstractions/base grants every profile the encrypted home (owner
+  // ~/.Private/** mrixwlk): never an app's, whatever its policy says.
+  out += "\n  deny @{HOME}/.Private/** mrwlkx,\n";
+  out += "  deny @{HOMEDIRS}/.ecryptfs/*/.Private/** mrwlkx,\n";
+
   // The app may signal, inspect and talk to its own processes (and only
   // those): multi-process apps need it, other labels stay out of reach.
   const std::string peer = self_peer(id);

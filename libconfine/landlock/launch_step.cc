@@ -6,9 +6,10 @@
 // always), reads and validates the app's rules, substitutes this launch's
 // directories, opens each path and adds it to a new ruleset. On ABI 6 and
 // later the ruleset also scopes abstract unix sockets and signals to the
-// app (it can reach neither outside itself); where the file rules do not
-// apply (AppArmor confines the files, or no rules were installed), a
-// ruleset with the scopes only is still applied. apply():
+// app (it can reach neither outside itself). Where AppArmor confines the
+// files, a ruleset keeps only ptys from being opened by name (pty_veil:
+// what AppArmor cannot express), with the scopes; where no rules were
+// installed, one with the scopes only. apply():
 // sets no_new_privs where the kernel requires it (no CAP_SYS_ADMIN, as for
 // seccomp) and restricts this process, which the app inherits across
 // execve. No allocation in apply().
@@ -130,7 +131,7 @@ class LandlockStep final : public launch::LaunchStep {
       // Landlock (which runs first) would hide its denials and log lines.
       // The scopes are no file access: they apply under AppArmor too.
       auto aa = apparmor::kernel_support();
-      if (aa && *aa == apparmor::KernelSupport::Enabled) return scopes_only(ctx, abi);
+      if (aa && *aa == apparmor::KernelSupport::Enabled) return pty_veil(ctx, abi);
     }
     if (abi == 0) {
       if (required)
@@ -278,6 +279,54 @@ class LandlockStep final : public launch::LaunchStep {
 
   static std::string scopes_text(int abi) {
     return scopes_for_abi(abi) ? ", scoped: abstract unix sockets, signals" : "";
+  }
+
+  // Under AppArmor: a ruleset handling only the opening of files for reading
+  // and writing, granted on every entry of "/" but /dev and every entry of
+  // /dev but /dev/pts, plus the scopes. AppArmor checks inherited files
+  // again at exec, so the terminal flag's profile must name /dev/pts/*, and
+  // it cannot tell the terminal the app inherited from another session's
+  // pty opened by name; Landlock checks only opens. Nothing else is denied
+  // here, so AppArmor's denials and log lines stay its own. Device nodes
+  // made after the launch are not granted (the app may not open them).
+  Status pty_veil(launch::LaunchContext& ctx, int abi) {
+    if (abi == 0) return Status::Ok();
+    constexpr uint64_t kHandled = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
+    if (auto s = create_ruleset(kHandled, scopes_for_abi(abi)); !s) return s;
+    int added = 0;
+    for (const char* dir : {"/", "/dev/"}) {
+      const char* skip = std::strcmp(dir, "/") == 0 ? "dev" : "pts";
+      UniqueFd at(::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+      if (!at.valid()) return Error::from_errno(errno, std::string("cannot open ") + dir);
+      DIR* d = ::fdopendir(::dup(at.get()));
+      if (!d) return Error::from_errno(errno, std::string("cannot list ") + dir);
+      Status status = Status::Ok();
+      size_t entries = 0;
+      while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name == "." || name == ".." || name == skip) continue;
+        if (++entries > kMaxNonDotEntries) {
+          status = Error::from_errno(E2BIG, std::string("too many entries in ") + dir);
+          break;
+        }
+        // Symlinks need no rule: their targets are reached through the
+        // entries they point to.
+        UniqueFd fd(::openat(at.get(), e->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+        struct stat st;
+        if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
+        status = add_rule(fd.get(), kHandled, dir + name);
+        if (!status) break;
+        ++added;
+      }
+      ::closedir(d);
+      if (!status) return status;
+    }
+    force_no_new_privs_ = ctx.config.no_new_privs;
+    if (scopes_for_abi(abi)) ctx.layers.landlock_scopes_abi = abi;
+    ctx.applied.push_back("landlock (ABI " + std::to_string(abi) + ", under AppArmor: " +
+                          std::to_string(added) + " rules, no pty opened by name" +
+                          scopes_text(abi) + ")");
+    return Status::Ok();
   }
 
   // A ruleset that handles no file access, only the scopes (nothing on a

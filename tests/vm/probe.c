@@ -12,6 +12,8 @@
  *     syscall=NAME   call NAME with harmless arguments (see do_syscall)
  *     status=FIELD   print FIELD of /proc/self/status (CapEff, NoNewPrivs...)
  *     sleep=SECONDS  sleep, so a test can look at the process from outside
+ *     pty=SECONDS    open a new pty, print its name, hold it open SECONDS
+ *     fd=N           write "probe\n" to the inherited descriptor N
  *
  * A PATH starting with $NAME has that prefix replaced by the environment
  * variable NAME (e.g. $CONFINE_APP_DATA_PATH/x), since only the confined
@@ -150,6 +152,25 @@ static int do_syscall(const char* op, const char* name) {
   return 0;
 }
 
+static void do_pty(const char* op, const char* seconds) {
+  int m = posix_openpt(O_RDWR | O_NOCTTY);
+  if (m < 0 || grantpt(m) != 0 || unlockpt(m) != 0) {
+    printf("%s %s\n", op, err_name(errno));
+    return;
+  }
+  printf("%s ok %s\n", op, ptsname(m));
+  fflush(stdout);
+  sleep((unsigned)atoi(seconds));
+  close(m);
+}
+
+static void do_fd(const char* op, const char* n) {
+  if (write(atoi(n), "probe\n", 6) == 6)
+    printf("%s ok\n", op);
+  else
+    printf("%s %s\n", op, err_name(errno));
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(
@@ -176,6 +197,10 @@ int main(int argc, char** argv) {
       do_open(op, arg);
     else if (kind == 5 && strncmp(op, "chmod", 5) == 0)
       do_chmod(op, arg);
+    else if (kind == 3 && strncmp(op, "pty", 3) == 0)
+      do_pty(op, arg);
+    else if (kind == 2 && strncmp(op, "fd", 2) == 0)
+      do_fd(op, arg);
     else if (kind == 5 && strncmp(op, "sleep", 5) == 0) {
       sleep((unsigned)atoi(arg));
       printf("%s ok\n", op);

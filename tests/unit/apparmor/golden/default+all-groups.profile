@@ -140,6 +140,9 @@ profile golden.test_app_1.0 {
 
   deny @{CONFINE_APP_PATH}/{,**} wl,
 
+  deny @{HOME}/.Private/** mrwlkx,
+  deny @{HOMEDIRS}/.ecryptfs/*/.Private/** mrwlkx,
+
   signal (send, receive) peer="{golden.test_app_1.0,golden.test_app_1.0//&**,**//&golden.test_app_1.0,**//&golden.test_app_1.0//&**}",
   ptrace (read, readby) peer="{golden.test_app_1.0,golden.test_app_1.0//&**,**//&golden.test_app_1.0,**//&golden.test_app_1.0//&**}",
   unix peer=(label="{golden.test_app_1.0,golden.test_app_1.0//&**,**//&golden.test_app_1.0,**//&golden.test_app_1.0//&**}"),

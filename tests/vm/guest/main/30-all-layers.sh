@@ -35,10 +35,42 @@ check_line "allowed device /dev/null opens" "$out" "open=/dev/null ok"
 check_eq "data file written" "$(cat "$VMTEST_DATA/all-layers" 2>&1)" probe
 
 # With AppArmor on, `landlock: if-available` leaves the files to AppArmor
-# (Landlock would deny first and hide AppArmor's log lines).
+# (Landlock would deny first and hide AppArmor's log lines), but for ptys
+# opened by name: AppArmor's profile must name /dev/pts/* (it checks the
+# inherited terminal again at exec) and cannot tell another session's pty
+# from it.
 run_app --verbose vmtest.example_probe status=Seccomp
 case $out in
-  *"applied: landlock"*) fail "Landlock applied although AppArmor confines the files" ;;
-  *"applied: apparmor"*) pass "only AppArmor confines the files" ;;
-  *) fail "confine-run --verbose names no AppArmor layer" ;;
+  *"applied: landlock (ABI "*", under AppArmor: "*"no pty opened by name"*) pass "Landlock keeps only ptys by name from the app" ;;
+  *"applied: landlock"*) fail "Landlock applied to files although AppArmor confines them" ;;
+  *) fail "confine-run --verbose names no Landlock pty veil" ;;
 esac
+check_contains "AppArmor confines the files" "$out" "applied: apparmor"
+
+# Another session's pty, held open outside the app: AppArmor's rule allows
+# /dev/pts/[0-9]*; Landlock refuses the open. The terminal the app was
+# given (an inherited descriptor) still works.
+"$VMTEST_INSTALL/bin/probe" pty=20 >/tmp/pty.out &
+pty_pid=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do grep -q '^pty=20 ok ' /tmp/pty.out && break; sleep 0.2; done
+pts=$(sed -n 's/^pty=20 ok //p' /tmp/pty.out)
+if [ -n "$pts" ]; then
+  run_app vmtest.example_probe "open=$pts" "write=$pts" fd=3 3>"$pts"
+  check_line "another session's pty does not open for reading" "$out" "open=$pts EACCES"
+  check_line "nor for writing" "$out" "write=$pts EACCES"
+  check_line "the inherited terminal is still written" "$out" "fd=3 ok"
+else
+  fail "no pty to hold: $(cat /tmp/pty.out)"
+fi
+kill "$pty_pid" 2>/dev/null
+wait "$pty_pid" 2>/dev/null
+
+# abstractions/base grants every profile an encrypted home (~/.Private):
+# the app's profile denies it.
+mkdir -p /root/.Private && echo secret >/root/.Private/f
+run_app vmtest.example_probe read=/root/.Private/f write=/root/.Private/planted
+check_line "~/.Private is not read" "$out" "read=/root/.Private/f EACCES"
+check_line "nor written" "$out" "write=/root/.Private/planted EACCES"
+check "nothing was planted" test ! -e /root/.Private/planted
+rm -rf /root/.Private
+
