@@ -68,9 +68,11 @@ std::vector<CoverageRow> coverage(const LayerFacts& l, const AppFacts& app) {
         // AppArmor checks chmod, chown and xattr writes as "w"; Landlock has
         // no right for them (ABI 7). For uid 0 the root program refuses them
         // outright; for another uid the kernel lets it change only its own
-        // files, which no layer here restricts by path.
+        // files, which no layer here restricts by path: a package user owns
+        // only what the app made where its policy lets it write.
         hold(l.apparmor, "apparmor");
         hold(app.root && l.seccomp_root, "seccomp");
+        hold(app.package_user, "ownership");
         r.note = app.root ? "needs AppArmor or seccomp's root program"
                           : "needs AppArmor: Landlock has no right for chmod, chown, utime "
                             "or xattrs, so the app may change its user's own files";

@@ -62,6 +62,9 @@ struct LayerFacts {
 // not hold those; another layer may.
 struct AppFacts {
   bool root = false;  // runs as uid 0
+  // Runs as its package's own system user (confine install made it; it
+  // owns nothing but what the app made where its policy lets it write).
+  bool package_user = false;
   std::vector<AccessClass> seccomp_allows;
   bool grants_known = true;  // false: an old launch record that does not say (all allowed)
 };

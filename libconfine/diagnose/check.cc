@@ -244,6 +244,12 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
   r.lines.push_back("coverage with the unix-sockets group (unix sockets allowed):");
   for (auto& l : coverage_lines(f, c, unix_app))
     if (l.find("unix-") != std::string::npos) r.lines.push_back(std::move(l));
+  AppFacts service;
+  service.package_user = true;
+  for (const auto& row : coverage(launch_layers(f, c, false), service))
+    if (row.cls == AccessClass::FileMetadata)
+      r.lines.push_back("coverage for a service run as its package user: file-metadata: " +
+                        describe_holding(row));
   for (const char* who : {"root-run", "user-run"}) {
     const bool root = std::string(who) == "root-run";
     AppFacts app;

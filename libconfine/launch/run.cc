@@ -71,6 +71,7 @@ struct Coverage {
 Coverage check_coverage(const LaunchContext& ctx) {
   AppFacts app;
   app.root = (ctx.uid == 0 && !ctx.run_as) || ctx.layers.seccomp_root;  // run_as: not root
+  app.package_user = ctx.run_as != nullptr;
   app.seccomp_allows = ctx.record.seccomp_allows;
   app.grants_known = ctx.record.seccomp_allows_known;
   if (!app.grants_known)

@@ -93,6 +93,24 @@ TEST_F(RunAs, RootsLaunchOfTheServiceIsThePackageUser) {
   EXPECT_EQ(std::to_string(st.st_uid), uid_) << "the user's own tmp dir";
 }
 
+// Its package user owns nothing outside what its policy lets it write, so
+// the kernel's ownership rules hold its file metadata where Landlock cannot:
+// the service starts with no gap accepted (a user-run app would not).
+TEST_F(RunAs, ThePackageUserNeedsNoAcceptedGap) {
+  std::string c = read_file(config_);
+  const std::string accepted = "\"accept_gaps\": [\"file-metadata\"]";
+  ASSERT_NE(c.find(accepted), std::string::npos) << c;
+  c.replace(c.find(accepted), accepted.size(), "\"accept_gaps\": []");
+  write_file(config_, c);
+  auto r = launch("svc");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("partially confined"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.err.find("confine-run: holds: file-metadata: ownership\n") != std::string::npos ||
+              r.err.find("confine-run: holds: file-metadata: apparmor, ownership\n") !=
+                  std::string::npos)
+      << r.err;
+}
+
 TEST_F(RunAs, CheckAndPolicySayWhoAppsRunAs) {
   auto r = confine({"check"});
   EXPECT_NE(r.out.find("\nusers     services run as their package's user, binaries as their "

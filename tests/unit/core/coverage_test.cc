@@ -94,6 +94,16 @@ TEST(Coverage, LandlockHostLeavesFileMetadataOfUserAppsAGap) {
             std::string::npos);
 }
 
+// A service run as its package user owns nothing outside what its policy
+// lets it write: the kernel's ownership rules hold its file metadata.
+TEST(Coverage, PackageUserFileMetadataIsHeldByOwnership) {
+  AppFacts app;
+  app.package_user = true;
+  auto rows = coverage(landlock_host(false), app);
+  EXPECT_EQ(gaps(rows), std::set<std::string>{});
+  EXPECT_EQ(describe_holding(row(rows, AccessClass::FileMetadata)), "ownership");
+}
+
 TEST(Coverage, AppArmorHostHoldsEverything) {
   for (bool root : {false, true}) {
     AppFacts app;
