@@ -136,10 +136,11 @@ class FaultInjection : public ::testing::Test {
                  std::string("{\"name\": \"marker\", \"version\": \"") + v +
                      "\", \"services\": [{\"name\": \"daemon\", \"start\": \"bin/app\", "
                      "\"caps\": [\"network-service\"]}], \"binaries\": [{\"name\": \"app\", "
-                     "\"exec\": \"bin/app\", \"user\": \"package\"}]}\n");
-      // The app leaves a marker in its data dir: a launch that fails must
+                     "\"exec\": \"bin/app\"}]}\n");
+      // The app leaves a marker in its tmp dir (root's: the data dir is the
+      // service's package user's, 0700): a launch that fails must
       // never get that far.
-      write_file(p + "/bin/app", "#!/bin/sh\necho ran > \"$CONFINE_APP_DATA_PATH/marker\"\n", 0755);
+      write_file(p + "/bin/app", "#!/bin/sh\necho ran > \"$CONFINE_APP_TMPDIR/marker\"\n", 0755);
     }
   }
 
@@ -187,7 +188,7 @@ class FaultInjection : public ::testing::Test {
 
 void FaultInjection::every_launch_point_stops_the_launch_before_the_app() {
   fresh_1_0();
-  const std::string marker = root_ + "/data/marker.ft/1.0/marker";
+  const std::string marker = dir_ / "tmp/confine/0/marker.ft_app_1.0/marker";
   auto launch = [&](long at) {
     std::vector<std::string> argv = {build_path("launcher/confine-run"), "--config", config_,
                                      "marker.ft_app"};
