@@ -30,6 +30,7 @@
 # from: group camera
 # from: group home
 # from: group network-client
+# from: flag ca-trust
 # from: flag dns
 # from: flag outgoing
 # from: flag socket-pairs
@@ -122,6 +123,10 @@ profile golden.test_app_1.0 {
   /sys/class/video4linux/{,**} r,
   /sys/devices/**/video4linux/** r,
   /dev/video[0-9]* rwk,
+  /etc/ssl/certs/{,**} r,
+  /etc/ssl/openssl.cnf r,
+  /usr/lib/ssl/{,**} r,
+  /usr/local/share/ca-certificates/{,**} r,
   /etc/gai.conf r,
   /etc/host.conf r,
   /etc/hosts r,

@@ -25,6 +25,7 @@
 # from: flag identity
 # from: flag user-db
 # from: group network-client
+# from: flag ca-trust
 # from: flag dns
 # from: flag sockets
 # from: flag outgoing
@@ -98,6 +99,10 @@ profile golden.test_app_1.0 {
   /etc/group r,
   /etc/nsswitch.conf r,
   /etc/passwd r,
+  /etc/ssl/certs/{,**} r,
+  /etc/ssl/openssl.cnf r,
+  /usr/lib/ssl/{,**} r,
+  /usr/local/share/ca-certificates/{,**} r,
   /etc/gai.conf r,
   /etc/host.conf r,
   /etc/hosts r,
