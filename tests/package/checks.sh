@@ -162,10 +162,13 @@ expect_in "$(confine list)" "no packages installed"
 none_left "units" /etc/systemd/system -name 'confine-hello*'
 none_left "policy" /var/lib/confine/policy /var/lib/confine/apps -name '*hello*'
 [ "$(cat /var/lib/confine/data/hello.example/2.0/marker)" = kept ] || fail "dpkg -r deleted the app's data"
+getent passwd c_hello_example >/dev/null || fail "dpkg -r deleted the package user (its data stays)"
 /usr/lib/confine/confine-dpkg-hook remove hello.example || fail "remove hook again"
 ok "dpkg -r: units, policy and files gone, data kept; the remove hook again is harmless"
 dpkg -P hello-example >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log >&2; fail "dpkg -P hello-example"; }
 [ ! -e /var/lib/confine/data/hello.example ] || fail "dpkg -P left the app's data"
+# Services run as the package's own user (confine-package(5), USERS): remove keeps it, purge deletes it.
+! getent passwd c_hello_example >/dev/null || fail "dpkg -P left the package user c_hello_example"
 /usr/lib/confine/confine-dpkg-hook purge hello.example >/dev/null || fail "purge hook again"
 ok "dpkg -P: data gone; the purge hook again is harmless"
 
