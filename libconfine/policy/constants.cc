@@ -50,7 +50,8 @@ constexpr Constant kConstants[] = {
     C(PR_SET_NAME), C(PR_SET_NO_NEW_PRIVS), C(PR_SET_PDEATHSIG),
     C(PR_SET_SECCOMP), C(SOCK_CLOEXEC), C(SOCK_DGRAM),
     C(SOCK_NONBLOCK), C(SOCK_RAW), C(SOCK_SEQPACKET),
-    C(SOCK_STREAM), C(S_ISGID), C(S_ISUID), C(TIOCLINUX), C(TIOCSETD),
+    C(SOCK_STREAM), C(S_IFBLK), C(S_IFCHR), C(S_IFMT),
+    C(S_ISGID), C(S_ISUID), C(TIOCLINUX), C(TIOCSETD),
     C(TIOCSTI),
     // memfd_create flags of Linux 6.3, newer than Debian 12's headers.
     {"MFD_EXEC", 0x10}, {"MFD_NOEXEC_SEAL", 0x8},

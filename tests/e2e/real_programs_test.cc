@@ -54,5 +54,20 @@ TEST_F(RealPrograms, TlsClientsTrustTheSystemCertificateAuthorities) {
   EXPECT_EQ(key.out, "done\n") << key.err;
 }
 
+// File jobs under the default caps, in the app's data dir: glibc's creat()
+// (Perl's POSIX::creat, as tar -c uses it) and mkfifo (a FIFO by mknodat).
+TEST_F(RealPrograms, CreatAndMkfifoInTheDataDir) {
+  CONFINE_REQUIRE(have("/usr/bin/perl") && have("/usr/bin/mkfifo"), "perl and coreutils");
+  ASSERT_TRUE(s_.install(
+      "1.0", {{"files", "bin/files",
+               "#!/bin/sh\nd=$CONFINE_APP_DATA_PATH\n"
+               "/usr/bin/perl -MPOSIX -e 'POSIX::creat(\"$ENV{CONFINE_APP_DATA_PATH}/c\", 0644) "
+               "or die \"creat: $!\\n\"; print \"created\\n\"'\n"
+               "/usr/bin/mkfifo \"$d/fifo\" && test -p \"$d/fifo\" && echo fifo\n"}}));
+  RunResult r = launch("files");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "created\nfifo\n") << r.err;
+}
+
 }  // namespace
 }  // namespace confine::testing
