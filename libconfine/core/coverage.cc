@@ -94,7 +94,10 @@ std::vector<CoverageRow> coverage(const LayerFacts& l, const AppFacts& app) {
         break;
       case AccessClass::Signals:
         hold(scopes, "landlock");
-        hold(l.apparmor && l.apparmor_signal, "apparmor");
+        // AppArmor lets kill(pid, 0) through to unconfined processes: an
+        // existence probe, no signal delivered. Said where nothing else holds.
+        hold(l.apparmor && l.apparmor_signal,
+             scopes ? "apparmor" : "apparmor (not the existence probe, signal 0)");
         r.note = "needs Landlock ABI 6 (scopes) or AppArmor signal mediation";
         break;
       case AccessClass::Ptrace:

@@ -7,8 +7,9 @@
 // directories, opens each path and adds it to a new ruleset. On ABI 6 and
 // later the ruleset also scopes abstract unix sockets and signals to the
 // app (it can reach neither outside itself). Where AppArmor confines the
-// files, a ruleset keeps only ptys from being opened by name (pty_veil:
-// what AppArmor cannot express), with the scopes; where no rules were
+// files, a ruleset keeps ptys from being opened by name and / and /dev
+// from changing (apparmor_veil: what AppArmor cannot express), with the
+// scopes; where no rules were
 // installed, one with the scopes only. apply():
 // sets no_new_privs where the kernel requires it (no CAP_SYS_ADMIN, as for
 // seccomp) and restricts this process, which the app inherits across
@@ -131,7 +132,7 @@ class LandlockStep final : public launch::LaunchStep {
       // Landlock (which runs first) would hide its denials and log lines.
       // The scopes are no file access: they apply under AppArmor too.
       auto aa = apparmor::kernel_support();
-      if (aa && *aa == apparmor::KernelSupport::Enabled) return pty_veil(ctx, abi);
+      if (aa && *aa == apparmor::KernelSupport::Enabled) return apparmor_veil(ctx, abi);
     }
     if (abi == 0) {
       if (required)
@@ -281,18 +282,32 @@ class LandlockStep final : public launch::LaunchStep {
     return scopes_for_abi(abi) ? ", scoped: abstract unix sockets, signals" : "";
   }
 
-  // Under AppArmor: a ruleset handling only the opening of files for reading
-  // and writing, granted on every entry of "/" but /dev and every entry of
-  // /dev but /dev/pts, plus the scopes. AppArmor checks inherited files
-  // again at exec, so the terminal flag's profile must name /dev/pts/*, and
-  // it cannot tell the terminal the app inherited from another session's
-  // pty opened by name; Landlock checks only opens. Nothing else is denied
-  // here, so AppArmor's denials and log lines stay its own. Device nodes
-  // made after the launch are not granted (the app may not open them).
-  Status pty_veil(launch::LaunchContext& ctx, int abi) {
-    if (abi == 0) return Status::Ok();
-    constexpr uint64_t kHandled = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
-    if (auto s = create_ruleset(kHandled, scopes_for_abi(abi)); !s) return s;
+  // Under AppArmor: a ruleset for what AppArmor cannot hold, granted on every
+  // entry of "/" but /dev and every entry of /dev but /dev/pts, plus the
+  // scopes. (1) Its profile must name /dev/pts/* (AppArmor checks the
+  // inherited terminal again at exec), so it cannot tell another session's
+  // pty opened by name from it; Landlock checks only opens. (2) Its "w"
+  // includes unlink and create, so a root app with /dev/null rw could
+  // remove or replace /dev/null; here nothing is made or removed directly
+  // in / or /dev. Reading, writing, making and removing (and, from ABI 2,
+  // renaming across directories, which any ruleset refuses otherwise) are
+  // handled and granted beneath every other entry, so AppArmor's denials
+  // and log lines stay its own. Device nodes made after the launch are not
+  // granted. ABI 1 cannot grant cross-directory renames: no such ruleset.
+  Status apparmor_veil(launch::LaunchContext& ctx, int abi) {
+    if (abi < 2) {
+      ctx.skipped.push_back("landlock: ABI " + std::to_string(abi) +
+                            " cannot keep ptys and /dev from the app under AppArmor without "
+                            "refusing renames across directories");
+      return Status::Ok();
+    }
+    constexpr uint64_t kFile = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
+    constexpr uint64_t kDir =
+        kFile | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+        LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+        LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+        LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM | LANDLOCK_ACCESS_FS_REFER;
+    if (auto s = create_ruleset(kDir, scopes_for_abi(abi)); !s) return s;
     int added = 0;
     for (const char* dir : {"/", "/dev/"}) {
       const char* skip = std::strcmp(dir, "/") == 0 ? "dev" : "pts";
@@ -314,7 +329,7 @@ class LandlockStep final : public launch::LaunchStep {
         UniqueFd fd(::openat(at.get(), e->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
         struct stat st;
         if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || S_ISLNK(st.st_mode)) continue;
-        status = add_rule(fd.get(), kHandled, dir + name);
+        status = add_rule(fd.get(), S_ISDIR(st.st_mode) ? kDir : kFile, dir + name);
         if (!status) break;
         ++added;
       }
@@ -324,7 +339,8 @@ class LandlockStep final : public launch::LaunchStep {
     force_no_new_privs_ = ctx.config.no_new_privs;
     if (scopes_for_abi(abi)) ctx.layers.landlock_scopes_abi = abi;
     ctx.applied.push_back("landlock (ABI " + std::to_string(abi) + ", under AppArmor: " +
-                          std::to_string(added) + " rules, no pty opened by name" +
+                          std::to_string(added) +
+                          " rules, no pty opened by name, nothing made or removed in / or /dev" +
                           scopes_text(abi) + ")");
     return Status::Ok();
   }

@@ -14,6 +14,10 @@
  *     sleep=SECONDS  sleep, so a test can look at the process from outside
  *     pty=SECONDS    open a new pty, print its name, hold it open SECONDS
  *     fd=N           write "probe\n" to the inherited descriptor N
+ *     attack=DIR     the escape battery (one "attack:NAME ok|ERRNAME" line
+ *                    each): set-id bits in DIR, metadata of root's files and
+ *                    device nodes, other processes (pid 1), namespaces,
+ *                    mounts, anonymous exec, sockets, keys, BPF
  *
  * A PATH starting with $NAME has that prefix replaced by the environment
  * variable NAME (e.g. $CONFINE_APP_DATA_PATH/x), since only the confined
@@ -29,7 +33,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <linux/keyctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -171,6 +189,119 @@ static void do_fd(const char* op, const char* n) {
     printf("%s %s\n", op, err_name(errno));
 }
 
+static void say(const char* name, long rc) {
+  if (rc < 0)
+    printf("attack:%s %s\n", name, err_name(errno));
+  else
+    printf("attack:%s ok\n", name);
+}
+
+/* Each attempt is something no shipped policy grants; a result of "ok"
+ * is an escape. Calls go through syscall() so that libc adds nothing. */
+static void do_attack(const char* dir) {
+  char f[4096];
+  snprintf(f, sizeof f, "%s/attack-plant", dir);
+  long fd = syscall(SYS_openat, AT_FDCWD, f, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+  say("create-control", fd);
+  say("chmod-04755", syscall(SYS_chmod, f, 04755));
+  say("chmod-02755", syscall(SYS_chmod, f, 02755));
+  say("fchmod-04755", syscall(SYS_fchmod, fd, 04755));
+  say("fchmodat-06755", syscall(SYS_fchmodat, AT_FDCWD, f, 06755));
+  char g[4096];
+  snprintf(g, sizeof g, "%s/attack-s1", dir);
+  say("open-creat-04755", syscall(SYS_open, g, O_CREAT | O_WRONLY | O_CLOEXEC, 04755));
+  snprintf(g, sizeof g, "%s/attack-s2", dir);
+  say("creat-02755", syscall(SYS_creat, g, 02755));
+  snprintf(g, sizeof g, "%s/attack-s3", dir);
+  say("mknod-04755", syscall(SYS_mknod, g, S_IFREG | 04755, 0));
+  snprintf(g, sizeof g, "%s/attack-s4", dir);
+  say("mknod-char", syscall(SYS_mknod, g, S_IFCHR | 0666, makedev(1, 3)));
+  say("open-tmpfile-04755", syscall(SYS_open, dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 04755));
+  const char* roots[] = {"/etc/passwd", "/dev/null", "/dev/full", "/etc/confine-vm-secret"};
+  for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
+    char n[128];
+    snprintf(n, sizeof n, "chmod-0666%s", roots[i]);
+    say(n, syscall(SYS_chmod, roots[i], 0666));
+    snprintf(n, sizeof n, "chown%s", roots[i]);
+    say(n, syscall(SYS_chown, roots[i], 1000, 1000));
+    snprintf(n, sizeof n, "unlink%s", roots[i]);
+    say(n, syscall(SYS_unlink, roots[i]));
+    snprintf(n, sizeof n, "setxattr%s", roots[i]);
+    say(n, syscall(SYS_setxattr, roots[i], "user.attack", "x", 1, 0));
+  }
+  say("rename/dev/full", syscall(SYS_rename, "/dev/full", "/dev/full.attack"));
+  say("write/etc/passwd", syscall(SYS_open, "/etc/passwd", O_WRONLY | O_APPEND | O_CLOEXEC));
+  say("read/etc/shadow", syscall(SYS_open, "/etc/shadow", O_RDONLY | O_CLOEXEC));
+  say("mkdir-in-/dev", syscall(SYS_mkdir, "/dev/attack", 0755));
+  /* Other processes: pid 1 stands for every process outside the app. */
+  say("kill-1-0", syscall(SYS_kill, 1, 0));
+  say("kill-1-SIGCONT", syscall(SYS_kill, 1, SIGCONT));
+  say("ptrace-attach-1", syscall(SYS_ptrace, PTRACE_ATTACH, 1, 0, 0));
+  say("ptrace-seize-1", syscall(SYS_ptrace, PTRACE_SEIZE, 1, 0, 0));
+  char buf[16];
+  struct iovec local = {buf, sizeof buf}, remote = {(void*)0x400000, sizeof buf};
+  say("process_vm_readv-1", syscall(SYS_process_vm_readv, 1, &local, 1, &remote, 1, 0));
+  say("read/proc/1/environ", syscall(SYS_open, "/proc/1/environ", O_RDONLY | O_CLOEXEC));
+  say("read/proc/1/mem", syscall(SYS_open, "/proc/1/mem", O_RDONLY | O_CLOEXEC));
+  say("setpriority-1", syscall(SYS_setpriority, PRIO_PROCESS, 1, 0));
+  say("setpriority-user", syscall(SYS_setpriority, PRIO_USER, 0, 0));
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(0, &one);
+  say("sched_setaffinity-1", syscall(SYS_sched_setaffinity, 1, sizeof one, &one));
+  struct sched_param sp = {0};
+  say("sched_setscheduler-1", syscall(SYS_sched_setscheduler, 1, SCHED_OTHER, &sp));
+  struct rlimit rl;
+  say("prlimit64-1-get", syscall(SYS_prlimit64, 1, RLIMIT_NOFILE, NULL, &rl));
+  say("ioprio_set-1", syscall(SYS_ioprio_set, 1, 1, 0));
+  /* Namespaces, mounts, the kernel. */
+  say("unshare-user", syscall(SYS_unshare, CLONE_NEWUSER));
+  say("unshare-ns", syscall(SYS_unshare, CLONE_NEWNS));
+  say("unshare-net", syscall(SYS_unshare, CLONE_NEWNET));
+  long child = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+  if (child == 0) _exit(0);
+  say("clone-newuser", child);
+  if (child > 0) waitpid((pid_t)child, NULL, 0);
+  say("setns-1-mnt", syscall(SYS_setns, syscall(SYS_open, "/proc/1/ns/mnt", O_RDONLY), 0));
+  say("mount-tmpfs", syscall(SYS_mount, "none", "/mnt", "tmpfs", 0, 0));
+  say("umount-/proc", syscall(SYS_umount2, "/proc", MNT_DETACH));
+  say("chroot", syscall(SYS_chroot, "/tmp"));
+  say("pivot_root", syscall(SYS_pivot_root, "/tmp", "/tmp"));
+  say("open_tree", syscall(428, AT_FDCWD, "/", 1 /* OPEN_TREE_CLONE */));
+  say("fsopen", syscall(430, "tmpfs", 0));
+  say("bpf-map", syscall(SYS_bpf, 0, NULL, 0));
+  say("perf_event_open", syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
+  say("init_module", syscall(SYS_init_module, NULL, 0, ""));
+  say("kexec_load", syscall(SYS_kexec_load, 0, 0, NULL, 0));
+  say("reboot", syscall(SYS_reboot, 0, 0, 0, NULL));
+  say("swapoff", syscall(SYS_swapoff, "/dev/null"));
+  say("sethostname", syscall(SYS_sethostname, "attack", 6));
+  say("settimeofday", syscall(SYS_settimeofday, NULL, NULL));
+  say("acct", syscall(SYS_acct, NULL));
+  say("add_key", syscall(SYS_add_key, "user", "attack", "x", 1, KEY_SPEC_SESSION_KEYRING));
+  say("iopl", syscall(SYS_iopl, 3));
+  say("userfaultfd", syscall(SYS_userfaultfd, O_CLOEXEC));
+  /* Anonymous exec: a memfd that may execute; a descriptor by execveat. */
+  say("memfd-create-exec", syscall(SYS_memfd_create, "x", MFD_CLOEXEC | 0x10 /* MFD_EXEC */));
+  say("memfd-create-plain", syscall(SYS_memfd_create, "x", MFD_CLOEXEC));
+  char* const argv0[] = {"probe", NULL};
+  say("execveat-empty-path", syscall(SYS_execveat, fd, "", argv0, NULL, AT_EMPTY_PATH));
+  /* Sockets the default caps do not make. */
+  say("socket-unix", syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0));
+  say("socket-packet", syscall(SYS_socket, AF_PACKET, SOCK_RAW, 0));
+  say("socket-netlink-audit", syscall(SYS_socket, AF_NETLINK, SOCK_RAW, 9 /* AUDIT */));
+  say("socket-inet-raw", syscall(SYS_socket, AF_INET, SOCK_RAW, IPPROTO_RAW));
+  say("socket-vsock", syscall(SYS_socket, 40 /* AF_VSOCK */, SOCK_STREAM, 0));
+  say("socket-alg", syscall(SYS_socket, 38 /* AF_ALG */, SOCK_SEQPACKET, 0));
+  /* Terminals: none by name but /dev/tty. */
+  say("open-ptmx", syscall(SYS_open, "/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  say("ioctl-TIOCSTI", syscall(SYS_ioctl, 0, TIOCSTI, "x"));
+  /* Devices the device cgroup does not list. */
+  say("mknod-mem-in-dir", syscall(SYS_mknod, g, S_IFCHR | 0600, makedev(1, 1)));
+  if (fd >= 0) close((int)fd);
+  unlink(f);
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     fprintf(
@@ -201,6 +332,8 @@ int main(int argc, char** argv) {
       do_pty(op, arg);
     else if (kind == 2 && strncmp(op, "fd", 2) == 0)
       do_fd(op, arg);
+    else if (kind == 6 && strncmp(op, "attack", 6) == 0)
+      do_attack(arg);
     else if (kind == 5 && strncmp(op, "sleep", 5) == 0) {
       sleep((unsigned)atoi(arg));
       printf("%s ok\n", op);

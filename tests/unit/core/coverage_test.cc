@@ -112,6 +112,8 @@ TEST(Coverage, AppArmorHostHoldsEverything) {
     EXPECT_EQ(gaps(rows), std::set<std::string>{}) << root;
     EXPECT_EQ(describe_holding(row(rows, AccessClass::FileMetadata)),
               root ? "apparmor, seccomp" : "apparmor");
+    EXPECT_EQ(describe_holding(row(rows, AccessClass::Signals)),
+              "apparmor (not the existence probe, signal 0)");
   }
 }
 
