@@ -115,6 +115,16 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
   int st = 0;
   waitpid(pid, &st, 0);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+#if CONFINE_SANITIZER_BUILD
+  // A sanitizer report in any child fails the test, also where the test
+  // expected the child to fail (sanitizer_options.c: it stops at the first).
+  for (const char* mark : {"Sanitizer:", ": runtime error: ", "Sanitizer CHECK failed",
+                           "Sanitizer has encountered a fatal error", "Sanitizer failed to"})
+    if (r.err.find(mark) != std::string::npos || r.out.find(mark) != std::string::npos) {
+      ADD_FAILURE() << "sanitizer report from " << argv[0] << ":\n" << r.err;
+      break;
+    }
+#endif
   return r;
 }
 
