@@ -69,7 +69,8 @@ bool allows_unix_socket(const Policy& p) {
 
 }  // namespace
 
-std::vector<AccessClass> seccomp_allowed_classes(const Policy& p, bool raw_seccomp) {
+std::vector<AccessClass> seccomp_allowed_classes(const Policy& effective, bool raw_seccomp) {
+  const Policy& p = effective;
   std::vector<AccessClass> out;
   if (raw_seccomp) {
     for (const auto& i : access_classes()) out.push_back(i.id);
