@@ -158,6 +158,7 @@ std::vector<std::string> variable_definitions(const AppId& id, const Config& con
       // @{HOME} comes from <tunables/home>: every user's home directory.
       "@{CONFINE_APP_USER_DATA_PATH}=@{HOME}" + user_data,
       "@{CONFINE_APP_TMPDIR}=" + tmp,
+      "@{CONFINE_APP_RUNTIME_PATH}=" + literal_path(Layout::runtime_dir(id.key)),
   };
 }
 

@@ -110,7 +110,8 @@ std::string substitute(std::string path, const Config& c, const std::optional<Ap
                  {"@{CONFINE_APP_DATA_PATH}", layout.data_dir(id->key, id->version)},
                  {"@{CONFINE_APP_USER_DATA_PATH}",
                   "@{HOME}/.local/share/confine/" + id->key.str() + "/" + id->version},
-                 {"@{CONFINE_APP_TMPDIR}", c.tmp_dir + "/confine/[0-9]*/" + id->str()}});
+                 {"@{CONFINE_APP_TMPDIR}", c.tmp_dir + "/confine/[0-9]*/" + id->str()},
+                 {"@{CONFINE_APP_RUNTIME_PATH}", Layout::runtime_dir(id->key)}});
   }
   for (const auto& [name, value] : vars)
     for (size_t at = path.find(name); at != std::string::npos; at = path.find(name, at))

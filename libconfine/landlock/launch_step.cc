@@ -87,6 +87,7 @@ std::vector<Variable> variables(const launch::LaunchContext& ctx) {
   v.push_back({"@{CONFINE_APP_DATA_PATH}", p.data_dir, ""});
   v.push_back({"@{CONFINE_APP_USER_DATA_PATH}", p.home, below(p.user_data_dir, p.home)});
   v.push_back({"@{CONFINE_APP_TMPDIR}", ctx.config.tmp_dir, below(p.tmp_dir, ctx.config.tmp_dir)});
+  v.push_back({"@{CONFINE_APP_RUNTIME_PATH}", "/run", below(p.runtime_dir, "/run")});
   v.push_back({"@{HOME}", p.home, ""});
   v.push_back({"@{PROC}", "/proc", ""});
   return v;

@@ -31,6 +31,7 @@ const std::vector<std::string>& launch_variables() {
                                              "@{CONFINE_APP_DATA_PATH}",
                                              "@{CONFINE_APP_USER_DATA_PATH}",
                                              "@{CONFINE_APP_TMPDIR}",
+                                             "@{CONFINE_APP_RUNTIME_PATH}",
                                              "@{HOME}",
                                              "@{PROC}"};
   return v;

@@ -181,7 +181,8 @@ int run_app(const RunRequest& req) {
   LaunchContext ctx{req.config, layout, app.record, uid, gid, raised, {}, {}};
   ctx.policy_dir = &app.policy_dir;
   ctx.run_as = run_as;
-  ctx.paths = {app.install_dir, env_in.data_dir, *user_data, *tmp, home};  // Landlock's variables
+  ctx.paths = {app.install_dir, env_in.data_dir, *user_data,
+               *tmp,            home,            Layout::runtime_dir(id.key)};  // Landlock's variables
   std::vector<std::unique_ptr<LaunchStep>> steps = launch_steps();
   for (auto& step : steps) {
     Status s = step->prepare(ctx);

@@ -23,6 +23,8 @@ namespace confine::launch {
 // (from the password database): the values of the policy's variables.
 struct AppPaths {
   std::string install_dir, data_dir, user_data_dir, tmp_dir, home;
+  std::string runtime_dir;  // Layout::runtime_dir: systemd's, may not exist
+
 };
 
 struct LaunchContext {

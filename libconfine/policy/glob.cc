@@ -50,7 +50,8 @@ std::optional<size_t> bracket_end(std::string_view p, size_t i, std::string& pro
 const std::vector<std::string>& path_variables() {
   static const std::vector<std::string> v = {"@{CONFINE_APP_PATH}", "@{CONFINE_APP_DATA_PATH}",
                                              "@{CONFINE_APP_USER_DATA_PATH}",
-                                             "@{CONFINE_APP_TMPDIR}", "@{HOME}"};
+                                             "@{CONFINE_APP_TMPDIR}",
+                                             "@{CONFINE_APP_RUNTIME_PATH}", "@{HOME}"};
   return v;
 }
 
@@ -70,7 +71,8 @@ std::optional<std::string> glob_problem(std::string_view p) {
     });
     if (it == vars.end())
       return "must be absolute or start with @{CONFINE_APP_PATH}, @{CONFINE_APP_DATA_PATH}, "
-             "@{CONFINE_APP_USER_DATA_PATH}, @{CONFINE_APP_TMPDIR} or @{HOME} followed by '/'";
+             "@{CONFINE_APP_USER_DATA_PATH}, @{CONFINE_APP_TMPDIR}, @{CONFINE_APP_RUNTIME_PATH} "
+             "or @{HOME} followed by '/'";
     i = it->size();
   } else if (p.front() != '/') {
     return "must be absolute or start with a @{...} path variable";

@@ -2,7 +2,8 @@
 //
 // Accepted: absolute paths, or paths starting with one of the variables of
 // model.h (@{CONFINE_APP_PATH} @{CONFINE_APP_DATA_PATH}
-// @{CONFINE_APP_USER_DATA_PATH} @{CONFINE_APP_TMPDIR} @{HOME}) followed by
+// @{CONFINE_APP_USER_DATA_PATH} @{CONFINE_APP_TMPDIR} @{CONFINE_APP_RUNTIME_PATH}
+// @{HOME}) followed by
 // '/' or the end; inside a path also @{pid}, @{pids}, @{tid} and
 // @{multiarch} from AppArmor's tunables. Glob syntax: '*', '**', '?',
 // '[...]' (with '^' negation and a-z ranges), '{a,b}' (nestable). Refused,

@@ -6,7 +6,7 @@
 //
 // Paths may use the AppArmor variables the profile generator defines:
 //   @{CONFINE_APP_PATH} @{CONFINE_APP_DATA_PATH} @{CONFINE_APP_USER_DATA_PATH}
-//   @{CONFINE_APP_TMPDIR} @{HOME}
+//   @{CONFINE_APP_TMPDIR} @{CONFINE_APP_RUNTIME_PATH} @{HOME}
 #pragma once
 
 #include <cstdint>

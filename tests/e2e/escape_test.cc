@@ -403,6 +403,19 @@ void probe_home(const std::string& h) {  // the user's home (HOME is the app's d
   say("write-notes", ::open((h + "/notes.txt").c_str(), O_WRONLY | O_CLOEXEC));
 }
 
+// The package's runtime dir (/run/<key>) and another package's.
+void probe_runtime(const std::string& own, const std::string& other) {
+  auto make = [](const std::string& p) {
+    long fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(static_cast<int>(fd));
+    return fd;
+  };
+  say("make-in-own", make(own + "/app.pid"));
+  say("make-in-other", make(other + "/app.pid"));
+  say("read-other", ::open((other + "/secret").c_str(), O_RDONLY | O_CLOEXEC));
+  say("make-in-run", make("/run/planted"));
+}
+
 int probe_main(int argc, char** argv) {
   if (argc < 2) return 2;
   const std::string suite = argv[1];
@@ -413,6 +426,10 @@ int probe_main(int argc, char** argv) {
   }
   if (suite == "unix" && argc == 4) {
     probe_unix(argv[2], argv[3]);
+    return 0;
+  }
+  if (suite == "runtime" && argc == 4) {
+    probe_runtime(argv[2], argv[3]);
     return 0;
   }
   if (suite == "tty" && argc == 3) {
@@ -1229,6 +1246,35 @@ TEST_P(Escape, HomeDotfilesStayUnread) {
                   {"read-other-app-data", "EACCES"},
                   {"write-notes", "EACCES"}},
                  "user");
+}
+
+// A service's /run/<key> (systemd's RuntimeDirectory=) is the package's to
+// write in, with every template; no other package's, nothing else in /run.
+TEST_P(Escape, RuntimeDirIsThePackagesOnly) {
+  const std::string own = "/run/" + pkg_->key();
+  const std::string other = "/run/" + pkg_->key() + "x.other";
+  for (const auto& d : {own, other}) {
+    fs::remove_all(d);
+    ASSERT_TRUE(fs::create_directory(d)) << d;
+    ::chmod(d.c_str(), 0700);
+  }
+  write_file(other + "/secret", "other package's\n", 0600);
+  RunResult out = pkg_->as_root({"runtime", own, other});
+  const bool planted = fs::exists("/run/planted");
+  fs::remove("/run/planted");
+  const bool made = fs::exists(own + "/app.pid");
+  const bool leaked = fs::exists(other + "/app.pid");
+  fs::remove_all(own);
+  fs::remove_all(other);
+  expect_results(out,
+                 {{"make-in-own", "OK"},
+                  {"make-in-other", "EACCES"},
+                  {"read-other", "EACCES"},
+                  {"make-in-run", "EACCES"}},
+                 "root");
+  EXPECT_TRUE(made);
+  EXPECT_FALSE(leaked);
+  EXPECT_FALSE(planted);
 }
 
 // `confine check`'s coverage block: class -> {root-run state, user-run

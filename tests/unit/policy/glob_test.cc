@@ -31,6 +31,7 @@ TEST(Glob, ValidGlobs) {
                         "@{CONFINE_APP_DATA_PATH}/{,**}",
                         "@{CONFINE_APP_USER_DATA_PATH}/x",
                         "@{CONFINE_APP_TMPDIR}/**",
+                        "@{CONFINE_APP_RUNTIME_PATH}/{,**}",
                         "/proc/@{pid}/status",
                         "/usr/lib/@{multiarch}/*.so",
                         "/file?name",
@@ -44,7 +45,8 @@ TEST(Glob, InvalidGlobsSayWhy) {
       {"relative/path", "must be absolute or start with a @{...} path variable"},
       {"@{HOMEX}/a",
        "must be absolute or start with @{CONFINE_APP_PATH}, @{CONFINE_APP_DATA_PATH}, "
-       "@{CONFINE_APP_USER_DATA_PATH}, @{CONFINE_APP_TMPDIR} or @{HOME} followed by '/'"},
+       "@{CONFINE_APP_USER_DATA_PATH}, @{CONFINE_APP_TMPDIR}, @{CONFINE_APP_RUNTIME_PATH} or "
+       "@{HOME} followed by '/'"},
       {"/a/@{user}/b",
        "unknown variable at offset 3 (inside a path only @{pid}, @{pids}, @{tid} "
        "and @{multiarch})"},

@@ -73,7 +73,7 @@ const BadFile kBadFiles[] = {
     {"{" FLAG R"(, "filesystem": {"map": ["@{SNAP}/lib/**"]}})",
      "f.json: filesystem.map[0]: \"@{SNAP}/lib/**\": must be absolute or start with "
      "@{CONFINE_APP_PATH}, @{CONFINE_APP_DATA_PATH}, @{CONFINE_APP_USER_DATA_PATH}, "
-     "@{CONFINE_APP_TMPDIR} or @{HOME} followed by '/'"},
+     "@{CONFINE_APP_TMPDIR}, @{CONFINE_APP_RUNTIME_PATH} or @{HOME} followed by '/'"},
     {"{" FLAG R"(, "filesystem": {"execute": ["/usr/../bin/*"]}})",
      "f.json: filesystem.execute[0]: \"/usr/../bin/*\": '..' path component"},
     {"{" FLAG R"(, "syscalls": {"allow": ["reed"]}})",

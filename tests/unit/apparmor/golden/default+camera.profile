@@ -9,6 +9,7 @@
 # from: flag malloc
 # from: flag locale
 # from: flag proc-self
+# from: flag runtime-dir
 # from: flag standard-devices
 # from: flag system-data
 # from: flag terminal
@@ -32,6 +33,7 @@ include <tunables/global>
 @{CONFINE_APP_DATA_PATH}=/var/lib/confine/data/golden.test/1.0
 @{CONFINE_APP_USER_DATA_PATH}=@{HOME}/.local/share/confine/golden.test/1.0
 @{CONFINE_APP_TMPDIR}=/tmp/confine/[0-9]*/golden.test_app_1.0
+@{CONFINE_APP_RUNTIME_PATH}=/run/golden.test
 
 profile golden.test_app_1.0 {
   include <abstractions/base>
@@ -62,6 +64,7 @@ profile golden.test_app_1.0 {
   /proc/filesystems r,
   /proc/sys/kernel/{cap_last_cap,ngroups_max,pid_max} r,
   /proc/sys/vm/overcommit_memory r,
+  @{CONFINE_APP_RUNTIME_PATH}/{,**} rwk,
   /dev/random r,
   /dev/urandom r,
   /dev/full rwk,
