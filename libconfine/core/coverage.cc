@@ -60,9 +60,14 @@ std::vector<CoverageRow> coverage(const LayerFacts& l, const AppFacts& app) {
     };
     switch (info.id) {
       case AccessClass::FileAccess:
-        hold(l.apparmor, "apparmor");
-        hold(l.landlock_files, "landlock");
-        r.note = "needs AppArmor or Landlock";
+        // AppArmor alone lets the app open any pty by name (its profile
+        // names them for the inherited terminal) and lets a root app unlink
+        // or replace /dev nodes: held with Landlock's veil under it.
+        hold(l.apparmor && l.apparmor_veil, "apparmor");
+        hold(l.landlock_files || (l.apparmor && l.apparmor_veil), "landlock");
+        r.note = l.apparmor ? "needs Landlock under AppArmor: AppArmor alone lets the app open "
+                              "other sessions' ptys by name and a root app remove /dev nodes"
+                            : "needs AppArmor or Landlock";
         break;
       case AccessClass::FileMetadata:
         // AppArmor checks chmod, chown and xattr writes as "w"; Landlock has

@@ -51,6 +51,10 @@ struct LayerFacts {
   bool apparmor_signal = false;   // the kernel's AppArmor mediates signals
   bool apparmor_ptrace = false;   // ... and ptrace
   bool landlock_files = false;    // a Landlock ruleset handling file access
+  // Under AppArmor, Landlock's veil: no pty opened by name, nothing made or
+  // removed in / or /dev (AppArmor's profile must name the ptys, and its
+  // "w" includes create and unlink).
+  bool apparmor_veil = false;
   int landlock_scopes_abi = 0;    // ABI of a ruleset with scopes (>= 6), 0 = none
   bool devices = false;           // the device cgroup
   bool privileges = false;        // capabilities dropped to the policy's

@@ -101,6 +101,7 @@ LayerFacts launch_layers(const SystemFacts& f, const Config& c, bool root) {
   // landlock/launch_step.cc: file rules where AppArmor is not enabled (or
   // Landlock is required); scopes from ABI 6 in every case.
   l.landlock_files = f.landlock_abi > 0 && (!f.apparmor || c.landlock == LayerMode::Required);
+  l.apparmor_veil = f.apparmor && f.landlock_abi > 0 && c.landlock != LayerMode::Required;
   l.landlock_scopes_abi = f.landlock_abi >= 6 ? f.landlock_abi : 0;
   l.devices = f.devices != devices::Backend::None;
   l.privileges = true;

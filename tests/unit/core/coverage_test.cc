@@ -50,6 +50,7 @@ LayerFacts apparmor_host(bool root) {
   l.apparmor = true;
   l.apparmor_signal = true;
   l.apparmor_ptrace = true;
+  l.apparmor_veil = true;
   l.devices = true;
   l.privileges = true;
   return l;
@@ -114,7 +115,21 @@ TEST(Coverage, AppArmorHostHoldsEverything) {
               root ? "apparmor, seccomp" : "apparmor");
     EXPECT_EQ(describe_holding(row(rows, AccessClass::Signals)),
               "apparmor (not the existence probe, signal 0)");
+    EXPECT_EQ(describe_holding(row(rows, AccessClass::FileAccess)), "apparmor, landlock");
   }
+}
+
+// AppArmor's profile names the ptys (inherited descriptors are checked at
+// exec) and its "w" includes unlink: without Landlock's veil under it, the
+// app opens other sessions' ptys by name. A gap, never silent.
+TEST(Coverage, AppArmorWithoutLandlockLeavesFileAccessAGap) {
+  LayerFacts l = apparmor_host(true);
+  l.apparmor_veil = false;
+  AppFacts app;
+  app.root = true;
+  auto rows = coverage(l, app);
+  EXPECT_EQ(gaps(rows), std::set<std::string>{"file-access"});
+  EXPECT_NE(row(rows, AccessClass::FileAccess).note.find("ptys by name"), std::string::npos);
 }
 
 // Before ABI 6 nothing on a kernel without AppArmor keeps signals in.

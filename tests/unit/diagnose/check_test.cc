@@ -79,6 +79,14 @@ TEST(Check, CoverageMatrixNamesTheGapAndWhatItRefuses) {
   EXPECT_TRUE(r.refused_for.empty());
   EXPECT_TRUE(has_line_with(r, "  unix-abstract     GAP: needs Landlock ABI 6"));
   EXPECT_TRUE(has_line_with(r, "  file-metadata     root-run: apparmor, seccomp; user-run: apparmor"));
+  EXPECT_TRUE(has_line_with(r, "  file-access       apparmor, landlock"));
+  // AppArmor without Landlock: the ptys its profile names are open to the
+  // app by name; file-access is a gap and launches fail.
+  f = everything();
+  f.landlock_abi = 0;
+  r = evaluate(f, Config{});
+  EXPECT_TRUE(has_line_with(r, "  file-access       GAP: needs Landlock under AppArmor")) << r.lines[0];
+  EXPECT_FALSE(r.refused_for.empty());
 }
 
 TEST(Check, MissingAppArmorFailsOnlyWhenRequired) {

@@ -19,7 +19,7 @@ write_config
 # default caps.
 out=$(confine check 2>&1)
 block=$(printf '%s\n' "$out" | sed -n '/^coverage: /,/^coverage with/p')
-check_contains "check: AppArmor holds file access" "$block" "  file-access       apparmor"
+check_contains "check: AppArmor with the Landlock veil holds file access" "$block" "  file-access       apparmor, landlock"
 check_contains "check: and file metadata" "$block" "apparmor"
 check_contains "check: and signals" "$block" "  signals           apparmor"
 check_eq "check: no gap with the default caps" "$(printf '%s\n' "$block" | grep -c GAP)" 0
