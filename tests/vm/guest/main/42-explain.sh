@@ -1,6 +1,7 @@
-# confine explain on the real kernel log: the AppArmor denial of
-# 10-install-run.sh (/etc/shadow) and the seccomp denial of 30-all-layers.sh
-# (both by the vmtest probe) are named by app, with the app's verdict.
+# confine explain on the real kernel log, before the escape suite's denials
+# push older records out of it: the AppArmor denial of 10-install-run.sh
+# (/etc/shadow) and the seccomp denial of 30-all-layers.sh (both by the
+# vmtest probe) are named by app, with the app's verdict.
 . /usr/share/confine-vm/lib.sh
 
 write_config
