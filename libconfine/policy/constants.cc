@@ -1,6 +1,7 @@
 #include "policy/constants.h"
 
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <linux/personality.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
@@ -43,7 +44,7 @@ constexpr Constant kConstants[] = {
     C(FIONREAD), C(IPPROTO_ICMP), C(IPPROTO_ICMPV6),
     C(IPPROTO_IP), C(IPPROTO_RAW), C(IPPROTO_TCP),
     C(IPPROTO_UDP), C(MAP_ANONYMOUS), C(MAP_PRIVATE),
-    C(MAP_SHARED), C(O_CREAT), C(O_RDONLY),
+    C(MAP_SHARED), C(NETLINK_ROUTE), C(O_CREAT), C(O_RDONLY),
     C(O_RDWR), C(O_TMPFILE), C(O_WRONLY), C(PER_LINUX),
     C(PER_LINUX32), C(PRIO_PGRP), C(PRIO_PROCESS), C(PRIO_USER), C(PROT_EXEC), C(PROT_READ),
     C(PROT_WRITE), C(PR_CAPBSET_READ), C(PR_GET_NAME),

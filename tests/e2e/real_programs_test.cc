@@ -54,6 +54,25 @@ TEST_F(RealPrograms, TlsClientsTrustTheSystemCertificateAuthorities) {
   EXPECT_EQ(key.out, "done\n") << key.err;
 }
 
+// A server lists the machine's interfaces (glibc's getifaddrs and
+// if_nameindex: a bound NETLINK_ROUTE socket) with network-service; a
+// client, which may not bind, cannot.
+TEST_F(RealPrograms, ServersListTheNetworkInterfaces) {
+  const std::string script =
+      "#!/bin/sh\nexec /usr/bin/python3 -c 'import socket; "
+      "print(\"lo\" in [n for _, n in socket.if_nameindex()])'\n";
+  SampleApp server{"server", "bin/server", script};
+  server.security = "\"caps\": [\"network-service\"]";
+  SampleApp client{"client", "bin/client", script};
+  ASSERT_TRUE(s_.install("1.0", {server, client}));
+  RunResult r = launch("server");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "True\n") << r.err;
+  RunResult c = launch("client");
+  EXPECT_NE(c.status, 0) << c.out;
+  EXPECT_NE(c.err.find("PermissionError"), std::string::npos) << c.err;
+}
+
 // File jobs under the default caps, in the app's data dir: glibc's creat()
 // (Perl's POSIX::creat, as tar -c uses it) and mkfifo (a FIFO by mknodat).
 TEST_F(RealPrograms, CreatAndMkfifoInTheDataDir) {

@@ -72,7 +72,8 @@ bool SampleInstall::install(const std::string& version, const std::vector<Sample
   for (const auto& a : apps) {
     write_file(src + "/" + a.exec, a.script, 0755);
     binaries += std::string(binaries.empty() ? "" : ",\n") + "    { \"name\": \"" + a.name +
-                "\", \"exec\": \"" + a.exec + "\" }";
+                "\", \"exec\": \"" + a.exec + "\"" +
+                (a.security.empty() ? "" : ", " + a.security) + " }";
   }
   write_file(src + "/meta/package.json", "{\n  \"name\": \"hello\",\n  \"version\": \"" + version +
                                              "\",\n  \"binaries\": [\n" + binaries + "\n  ]\n}\n");

@@ -26,6 +26,7 @@ struct SampleApp {
   std::string exec;                  // path in the package ("bin/show")
   std::string script = kShowScript;  // file content
   After after = After::Keep;         // what to do to the installed file
+  std::string security = "";         // the app's security fields, JSON members ("" = none)
 };
 
 class SampleInstall {

@@ -37,6 +37,7 @@
 # from: flag socket-pairs
 # from: group network-service
 # from: flag incoming
+# from: flag interfaces
 # from: group system-observe
 # from: group unix-sockets
 abi <abi/3.0>,
@@ -60,6 +61,8 @@ profile golden.test_app_1.0 {
   network inet stream,
   network inet6 dgram,
   network inet6 stream,
+  network netlink dgram,
+  network netlink raw,
   network unix,
   network unix seqpacket,
   network unix stream,

@@ -29,6 +29,7 @@
 # from: flag dns
 # from: flag sockets
 # from: flag incoming
+# from: flag interfaces
 # from: flag socket-pairs
 abi <abi/3.0>,
 include <tunables/global>
@@ -48,6 +49,8 @@ profile golden.test_app_1.0 {
   network inet stream,
   network inet6 dgram,
   network inet6 stream,
+  network netlink dgram,
+  network netlink raw,
   network unix seqpacket,
   network unix stream,
 
