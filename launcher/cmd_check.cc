@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "command.h"
 #include "diagnose/check.h"
@@ -10,8 +11,20 @@ namespace confine::cli {
 namespace {
 
 int run_check(const Invocation& inv) {
-  if (!inv.args.empty()) usage_error(inv, "unexpected argument \"" + inv.args[0] + "\"");
-  const diagnose::CheckReport r = diagnose::evaluate(diagnose::gather_facts(), inv.config);
+  bool json = false;
+  for (const auto& a : inv.args) {
+    if (a == "--json")
+      json = true;
+    else
+      usage_error(inv, "unexpected argument \"" + a + "\"");
+  }
+  const diagnose::SystemFacts facts = diagnose::gather_facts();
+  const diagnose::CheckReport r = diagnose::evaluate(facts, inv.config);
+  if (json) {
+    const std::string path = inv.config.path.empty() ? inv.config_path : inv.config.path;
+    std::cout << diagnose::check_json(facts, inv.config, path).dump(2) << "\n";
+    return r.ok() ? 0 : 1;
+  }
   std::cout << "config: "
             << (inv.config.path.empty() ? inv.config_path + " (missing: defaults)"
                                         : inv.config.path)
@@ -29,7 +42,7 @@ int run_check(const Invocation& inv) {
 }  // namespace
 
 CONFINE_COMMAND(Command{"check", "which confinement this kernel and system support",
-                        "Usage: confine check\n"
+                        "Usage: confine check [--json]\n"
                         "\n"
                         "Report, one line per layer, whether this kernel and system support\n"
                         "seccomp filters, AppArmor (with stacking and policy namespaces and\n"
@@ -42,6 +55,7 @@ CONFINE_COMMAND(Command{"check", "which confinement this kernel and system suppo
                         "available, 1 when confine-run would refuse to start apps.\n"
                         "\n"
                         "Options:\n"
+                        "  --json      the same as one JSON object (schema confine-check/1)\n"
                         "  -h, --help  show this help\n"
                         "\n"
                         "See confine(8).\n",

@@ -7,6 +7,7 @@
 // testable without the kernel at hand.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -69,5 +70,11 @@ LayerFacts launch_layers(const SystemFacts& facts, const Config& config, bool ro
 // class, for a root-run and a user-run app whose filter lets `allows` through.
 std::vector<std::string> coverage_lines(const SystemFacts& facts, const Config& config,
                                         const AppFacts& app_template);
+
+// `confine check --json` (schema "confine-check/1", confine(8)): the facts,
+// each layer's mode, the verdict and the coverage of root-run and user-run
+// apps, as evaluate() decides them.
+nlohmann::json check_json(const SystemFacts& facts, const Config& config,
+                          const std::string& config_path);
 
 }  // namespace confine::diagnose

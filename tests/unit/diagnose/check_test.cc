@@ -3,6 +3,7 @@
 #include "diagnose/check.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "apparmor/exec.h"
 #include "test_support.h"
@@ -87,6 +88,34 @@ TEST(Check, CoverageMatrixNamesTheGapAndWhatItRefuses) {
   r = evaluate(f, Config{});
   EXPECT_TRUE(has_line_with(r, "  file-access       GAP: needs Landlock under AppArmor")) << r.lines[0];
   EXPECT_FALSE(r.refused_for.empty());
+}
+
+// --json carries the same verdict and matrix as the text.
+TEST(Check, JsonHasTheFactsTheVerdictAndTheMatrix) {
+  SystemFacts f = everything();
+  f.apparmor = false;
+  f.landlock_abi = 7;
+  Config c;
+  const nlohmann::json j = check_json(f, c, "/etc/confine/config.json");
+  EXPECT_EQ(j["schema"], "confine-check/1");
+  EXPECT_EQ(j["config"], "/etc/confine/config.json");
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["refused_for"], nlohmann::json({"user-run apps (file-metadata)"}));
+  EXPECT_EQ(j["layers"]["landlock"]["abi"], 7);
+  EXPECT_EQ(j["layers"]["landlock"]["mode"], "if-available");
+  EXPECT_EQ(j["layers"]["seccomp"]["mode"], "required");
+  EXPECT_EQ(j["layers"]["apparmor"]["available"], false);
+  ASSERT_EQ(j["coverage"].size(), access_classes().size());
+  EXPECT_EQ(j["coverage"][0]["class"], "file-access");
+  EXPECT_EQ(j["coverage"][0]["root_run"]["layers"], nlohmann::json({"landlock"}));
+  const auto& meta = j["coverage"][1];
+  EXPECT_EQ(meta["class"], "file-metadata");
+  EXPECT_EQ(meta["root_run"]["holding"], "held");
+  EXPECT_EQ(meta["user_run"]["holding"], "gap");
+  EXPECT_EQ(meta["user_run"]["launch_refused"], true);
+  c.accept_gaps = {AccessClass::FileMetadata};
+  EXPECT_EQ(check_json(f, c, "")["coverage"][1]["user_run"]["launch_refused"], false);
+  EXPECT_EQ(j["coverage_unix_sockets"][2]["root_run"]["holding"], "granted");
 }
 
 TEST(Check, MissingAppArmorFailsOnlyWhenRequired) {
@@ -207,6 +236,14 @@ TEST(CheckCommand, VerdictFollowsKernelAndConfig) {
   if (!enabled) {
     EXPECT_NE(r.out.find("would refuse to start apps: apparmor"), std::string::npos) << r.out;
   }
+  // --json: the same verdict, the exit status unchanged.
+  r = run({build_path("launcher/confine"), "--config", dir / "req.json", "check", "--json"});
+  EXPECT_EQ(r.status, enabled ? 0 : 1) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema"], "confine-check/1");
+  EXPECT_EQ(j["config"], dir / "req.json");
+  EXPECT_EQ(j["ok"], enabled);
+  EXPECT_EQ(j["layers"]["apparmor"]["mode"], "required");
 }
 
 TEST(CheckCommand, ExtraArgumentsAreAUsageError) {

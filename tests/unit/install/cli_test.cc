@@ -2,6 +2,8 @@
 // throw-away config, the sample package examples/hello, and the real steps.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "test_support.h"
 
 namespace confine::install {
@@ -42,6 +44,19 @@ TEST_F(CliTest, InstallListRemove) {
   EXPECT_EQ(r.out,
             "hello.example 1.0 (current)\n  hello.example_daemon_1.0\n  hello.example_hello_1.0\n");
 
+  // The same for scripts (confine(8), JSON OUTPUT).
+  r = confine({"list", "--json"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema"], "confine-list/1");
+  ASSERT_EQ(j["packages"].size(), 1u) << r.out;
+  EXPECT_EQ(j["packages"][0]["key"], "hello.example");
+  ASSERT_EQ(j["packages"][0]["versions"].size(), 1u);
+  EXPECT_EQ(j["packages"][0]["versions"][0]["version"], "1.0");
+  EXPECT_EQ(j["packages"][0]["versions"][0]["current"], true);
+  EXPECT_EQ(j["packages"][0]["versions"][0]["apps"],
+            nlohmann::json({"hello.example_daemon_1.0", "hello.example_hello_1.0"}));
+
   r = confine({"install", "--origin=example", hello_});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
@@ -53,6 +68,8 @@ TEST_F(CliTest, InstallListRemove) {
             "removed hello.example 1.0\n  hello.example_daemon_1.0\n  hello.example_hello_1.0\n");
   r = confine({"list"});
   EXPECT_EQ(r.out, "no packages installed\n");
+  EXPECT_EQ(nlohmann::json::parse(confine({"list", "--json"}).out),
+            nlohmann::json::parse(R"({"schema": "confine-list/1", "packages": []})"));
 }
 
 TEST_F(CliTest, ErrorsNameTheCommandAndChangeNothing) {
