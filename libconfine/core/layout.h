@@ -30,9 +30,13 @@ class Layout {
                                    const std::string& version) {
     return home + "/.local/share/confine/" + k.str() + "/" + version;
   }
-  // /run/<key>: the package's services' RuntimeDirectory= (systemd makes it,
-  // owned by the service's user, 0700)  (CONFINE_APP_RUNTIME_PATH)
-  static std::string runtime_dir(const PackageKey& k) { return "/run/" + k.str(); }
+  // /run/confine/<key>: the package's services' RuntimeDirectory= (systemd
+  // makes it, owned by the service's user, 0700)  (CONFINE_APP_RUNTIME_PATH).
+  // Below confine's own directory: a framework's key has no dot, and
+  // /run/<key> could be a system directory (/run/systemd).
+  static std::string runtime_dir(const PackageKey& k) { return "/run/confine/" + k.str(); }
+  // RuntimeDirectory='s value for it (relative to /run).
+  static std::string runtime_dir_unit_value(const PackageKey& k) { return "confine/" + k.str(); }
   // <tmp_dir>/confine: root's, 0711; holds one directory per user.
   std::string tmp_root() const { return c_.tmp_dir + "/confine"; }
   // <tmp_dir>/confine/<uid>: owned by uid, 0700; parent of the per-app tmp dirs.

@@ -85,9 +85,10 @@ std::string service_identity(const AppPlan& app) {
   return "User=" + app.user->name + "\nGroup=" + app.user->name + "\n";
 }
 
-// /run/<key>, shared by the package's services (kept while one stops).
+// /run/confine/<key>, shared by the package's services (kept while one
+// stops); systemd makes /run/confine root's 0755 and only <key> the user's.
 std::string runtime_dir(const InstallContext& ctx) {
-  return "RuntimeDirectory=" + ctx.meta.key().str() +
+  return "RuntimeDirectory=" + Layout::runtime_dir_unit_value(ctx.meta.key()) +
          "\nRuntimeDirectoryMode=0700\nRuntimeDirectoryPreserve=yes\n";
 }
 

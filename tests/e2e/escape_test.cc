@@ -403,7 +403,7 @@ void probe_home(const std::string& h) {  // the user's home (HOME is the app's d
   say("write-notes", ::open((h + "/notes.txt").c_str(), O_WRONLY | O_CLOEXEC));
 }
 
-// The package's runtime dir (/run/<key>) and another package's.
+// The package's runtime dir (/run/confine/<key>) and another package's.
 void probe_runtime(const std::string& own, const std::string& other) {
   auto make = [](const std::string& p) {
     long fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -1248,11 +1248,13 @@ TEST_P(Escape, HomeDotfilesStayUnread) {
                  "user");
 }
 
-// A service's /run/<key> (systemd's RuntimeDirectory=) is the package's to
-// write in, with every template; no other package's, nothing else in /run.
+// A service's /run/confine/<key> (systemd's RuntimeDirectory=) is the
+// package's to write in, with every template; no other package's, nothing
+// else in /run (a framework named "systemd" gets no /run/systemd).
 TEST_P(Escape, RuntimeDirIsThePackagesOnly) {
-  const std::string own = "/run/" + pkg_->key();
-  const std::string other = "/run/" + pkg_->key() + "x.other";
+  fs::create_directories("/run/confine");
+  const std::string own = "/run/confine/" + pkg_->key();
+  const std::string other = "/run/confine/" + pkg_->key() + "x.other";
   for (const auto& d : {own, other}) {
     fs::remove_all(d);
     ASSERT_TRUE(fs::create_directory(d)) << d;

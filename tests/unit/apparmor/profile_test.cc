@@ -45,7 +45,7 @@ TEST(ProfileEmitter, DefinesThePathVariablesFromTheLayout) {
   EXPECT_TRUE(contains_line(text, "@{CONFINE_APP_TMPDIR}=/var/tmp/confine/[0-9]*/foo.acme_cli_1.0"))
       << text;
   // systemd's RuntimeDirectory= of the package's services, whatever the config.
-  EXPECT_TRUE(contains_line(text, "@{CONFINE_APP_RUNTIME_PATH}=/run/foo.acme")) << text;
+  EXPECT_TRUE(contains_line(text, "@{CONFINE_APP_RUNTIME_PATH}=/run/confine/foo.acme")) << text;
 }
 
 TEST(ProfileEmitter, FrameworkAppIdHasNoOrigin) {

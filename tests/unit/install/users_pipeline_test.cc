@@ -55,7 +55,7 @@ TEST_F(UsersInstall, ServiceRunsAsThePackageUser) {
                       std::string(CONFINE_TEST_RUN_PATH) + " hello.example_daemon_1.0\n"),
             std::string::npos)
       << unit;
-  EXPECT_NE(unit.find("\nRuntimeDirectory=hello.example\nRuntimeDirectoryMode=0700\n"),
+  EXPECT_NE(unit.find("\nRuntimeDirectory=confine/hello.example\nRuntimeDirectoryMode=0700\n"),
             std::string::npos)
       << unit;
 

@@ -22,7 +22,7 @@ svc_check_user() {
   check_line "it writes its data dir" "$out" 'write=$CONFINE_APP_DATA_PATH/served ok'
   check_line "it owns its data dir" "$out" 'chmod=$CONFINE_APP_DATA_PATH ok'
   check_line "it writes its tmp dir" "$out" 'write=$CONFINE_APP_TMPDIR/t ok'
-  check_line "it writes its runtime dir (/run/<key>)" "$out" 'write=$RUNTIME_DIRECTORY/serve.pid ok'
+  check_line "it writes its runtime dir (/run/confine/<key>)" "$out" 'write=$RUNTIME_DIRECTORY/serve.pid ok'
   for _op in 'write=$CONFINE_APP_PATH/planted' 'chmod=$CONFINE_APP_PATH' chmod=/dev/null; do
     case $(printf '%s\n' "$out" | grep -F -- "$_op ") in
       "$_op EACCES" | "$_op EPERM") pass "root's file stays root's: $_op" ;;

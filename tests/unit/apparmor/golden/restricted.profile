@@ -30,7 +30,7 @@ include <tunables/global>
 @{CONFINE_APP_DATA_PATH}=/var/lib/confine/data/golden.test/1.0
 @{CONFINE_APP_USER_DATA_PATH}=@{HOME}/.local/share/confine/golden.test/1.0
 @{CONFINE_APP_TMPDIR}=/tmp/confine/[0-9]*/golden.test_app_1.0
-@{CONFINE_APP_RUNTIME_PATH}=/run/golden.test
+@{CONFINE_APP_RUNTIME_PATH}=/run/confine/golden.test
 
 profile golden.test_app_1.0 {
   include <abstractions/base>

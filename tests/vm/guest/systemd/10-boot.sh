@@ -27,7 +27,8 @@ svc_check_user
 check_eq "its data dir is its own, 0700" "$(stat -c '%U %a' /var/lib/confine/data/svctest.example/1.0)" \
   "$SVC_USER 700"
 check_eq "the unit names the user" "$(systemctl show -p User --value "$SVC_UNIT")" "$SVC_USER"
-check_eq "its runtime dir is its own" "$(stat -c '%U %a' /run/svctest.example)" "$SVC_USER 700"
+check_eq "its runtime dir is its own" "$(stat -c '%U %a' /run/confine/svctest.example)" "$SVC_USER 700"
+check_eq "below confine's own, root's /run/confine" "$(stat -c '%U %a' /run/confine)" "root 755"
 check_line "AppArmor denies a file its user could read" "$out" "read=/var/lib/confine-vm/secret EACCES"
 check_line "the app reads its install dir" "$out" 'read=$CONFINE_APP_PATH/meta/package.json ok {'
 check_line "the app writes its data dir" "$out" 'write=$CONFINE_APP_DATA_PATH/served ok'
