@@ -22,7 +22,10 @@ int run_check(const Invocation& inv) {
   const diagnose::CheckReport r = diagnose::evaluate(facts, inv.config);
   if (json) {
     const std::string path = inv.config.path.empty() ? inv.config_path : inv.config.path;
-    std::cout << diagnose::check_json(facts, inv.config, path).dump(2) << "\n";
+    // A path that is not UTF-8 is shown with U+FFFD, never a throw.
+    std::cout << diagnose::check_json(facts, inv.config, path)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
     return r.ok() ? 0 : 1;
   }
   std::cout << "config: "

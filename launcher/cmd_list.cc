@@ -28,7 +28,7 @@ int run_list(const Invocation& inv) {
       }
       out["packages"].push_back({{"key", p.key.str()}, {"versions", versions}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
   if (packages.empty()) {

@@ -25,7 +25,7 @@ before=$(facts)
 esc_package() {
   rm -rf "/tmp/src/$1"
   mkdir -p "/tmp/src/$1/meta" "/tmp/src/$1/bin"
-  cp /tmp/src/vmtest/bin/probe "/tmp/src/$1/bin/probe"
+  cp "$PROBE" "/tmp/src/$1/bin/probe"
   printf '{"name": "%s", "version": "1.0", "type": "app",\n "binaries": [{"name": "probe", "exec": "bin/probe"%s}]}\n' \
     "$1" "${2:+, $2}" >"/tmp/src/$1/meta/package.json"
   confine install --origin example "/tmp/src/$1" >/dev/null
