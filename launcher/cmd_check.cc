@@ -2,7 +2,7 @@
 #include <unistd.h>
 
 #include <iostream>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json.hpp>  // IWYU pragma: keep (check_json returns one)
 
 #include "command.h"
 #include "diagnose/check.h"
@@ -11,21 +11,12 @@ namespace confine::cli {
 namespace {
 
 int run_check(const Invocation& inv) {
-  bool json = false;
-  for (const auto& a : inv.args) {
-    if (a == "--json")
-      json = true;
-    else
-      usage_error(inv, "unexpected argument \"" + a + "\"");
-  }
+  const bool json = parse_json_args(inv, 0).json;
   const diagnose::SystemFacts facts = diagnose::gather_facts();
   const diagnose::CheckReport r = diagnose::evaluate(facts, inv.config);
   if (json) {
     const std::string path = inv.config.path.empty() ? inv.config_path : inv.config.path;
-    // A path that is not UTF-8 is shown with U+FFFD, never a throw.
-    std::cout << diagnose::check_json(facts, inv.config, path)
-                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+    print_json(diagnose::check_json(facts, inv.config, path));
     return r.ok() ? 0 : 1;
   }
   std::cout << "config: "

@@ -1,6 +1,7 @@
 // confine explain [FILE]
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "command.h"
@@ -9,20 +10,45 @@
 namespace confine::cli {
 namespace {
 
+// Schema confine-explain/1 (confine(8), JSON OUTPUT).
+nlohmann::json explain_json(const diagnose::Explanation& e, const std::string& origin) {
+  nlohmann::json denials = nlohmann::json::array();
+  for (const auto& d : e.items)
+    denials.push_back({{"where", d.where},
+                       {"layer", d.layer},
+                       {"subject", d.subject},
+                       {"app_id", d.app ? nlohmann::json(d.app->str()) : nlohmann::json(nullptr)},
+                       {"denied", d.denied},
+                       {"operation", d.operation},
+                       {"allowed_by",
+                        {{"flags", d.flags}, {"groups", d.groups}, {"templates", d.templates}}},
+                       {"add_caps", d.add_caps},
+                       {"verdict", d.verdict},
+                       {"text", d.text}});
+  return {{"schema", "confine-explain/1"},
+          {"source", origin},
+          {"records", e.denials},
+          {"denials", denials},
+          {"errors", e.errors}};
+}
+
 int run_explain(const Invocation& inv) {
-  if (inv.args.size() > 1) usage_error(inv, "unexpected argument \"" + inv.args[1] + "\"");
-  std::string origin = "stdin", text;
+  const JsonArgs args = parse_json_args(inv, 1);
+  std::string origin = "stdin";
   std::stringstream ss;
-  if (inv.args.empty() || inv.args[0] == "-") {
+  if (args.operands.empty() || args.operands[0] == "-") {
     ss << std::cin.rdbuf();
   } else {
-    if (inv.args[0].starts_with("-")) usage_error(inv, "unknown option " + inv.args[0]);
-    origin = inv.args[0];
+    origin = args.operands[0];
     std::ifstream in(origin);
     if (!in) throw ConfineError("cannot read " + origin, errno);
     ss << in.rdbuf();
   }
   const diagnose::Explanation e = diagnose::explain(ss.str(), origin, inv.config);
+  if (args.json) {
+    print_json(explain_json(e, origin));
+    return e.errors.empty() ? 0 : 2;
+  }
   std::cout << e.text;
   if (e.denials == 0) std::cout << "no AppArmor or seccomp denials in " << origin << "\n";
   for (const auto& err : e.errors) std::cerr << "confine explain: error: " << err << "\n";
@@ -32,7 +58,7 @@ int run_explain(const Invocation& inv) {
 }  // namespace
 
 CONFINE_COMMAND(Command{"explain", "explain AppArmor and seccomp denials from a log",
-                        "Usage: confine explain [FILE]\n"
+                        "Usage: confine explain [--json] [FILE]\n"
                         "\n"
                         "Read kernel or audit log lines from FILE (or standard input, or \"-\"),\n"
                         "for example `dmesg | confine explain` or\n"
@@ -47,6 +73,8 @@ CONFINE_COMMAND(Command{"explain", "explain AppArmor and seccomp denials from a 
                         "record lacks or garbles a field (named as FILE:LINE); 1 on other errors.\n"
                         "\n"
                         "Options:\n"
+                        "  --json      the same as one JSON object (schema confine-explain/1),\n"
+                        "              errors included\n"
                         "  -h, --help  show this help\n"
                         "\n"
                         "See confine(8).\n",

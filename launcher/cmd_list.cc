@@ -9,13 +9,7 @@ namespace confine::cli {
 namespace {
 
 int run_list(const Invocation& inv) {
-  bool json = false;
-  for (const auto& a : inv.args) {
-    if (a == "--json")
-      json = true;
-    else
-      usage_error(inv, "unexpected argument \"" + a + "\"");
-  }
+  const bool json = parse_json_args(inv, 0).json;
   auto packages = install::list_packages(inv.config);
   if (json) {
     nlohmann::json out = {{"schema", "confine-list/1"}, {"packages", nlohmann::json::array()}};
@@ -28,7 +22,7 @@ int run_list(const Invocation& inv) {
       }
       out["packages"].push_back({{"key", p.key.str()}, {"versions", versions}});
     }
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    print_json(out);
     return 0;
   }
   if (packages.empty()) {

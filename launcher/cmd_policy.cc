@@ -2,6 +2,7 @@
 // grouped by the template, group, flag or file each rule came from.
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "command.h"
 #include "diagnose/check.h"
@@ -20,22 +21,60 @@ std::string join(const std::vector<std::string>& v) {
   return s.empty() ? "(none)" : s;
 }
 
+AppFacts app_facts(const policy::ResolvedApp& r) {
+  AppFacts app;
+  app.seccomp_allows = policy::seccomp_allowed_classes(r.policy, !r.raw_seccomp.empty());
+  return app;
+}
+
 // Which layer on this machine holds each access class for the app, as
 // root-run and as user-run (the same rows as `confine check`).
-void print_coverage(const Config& config, const policy::Policy& effective, bool raw_seccomp) {
-  AppFacts app;
-  app.seccomp_allows = policy::seccomp_allowed_classes(effective, raw_seccomp);
+void print_coverage(const Config& config, const policy::ResolvedApp& r) {
   std::cout << "\ncoverage on this machine (the layer holding each access class):\n";
-  for (const auto& l : diagnose::coverage_lines(diagnose::gather_facts(), config, app))
+  for (const auto& l : diagnose::coverage_lines(diagnose::gather_facts(), config, app_facts(r)))
     std::cout << l << "\n";
 }
 
+nlohmann::json files_json(const std::optional<install::SecurityFiles>& f) {
+  if (!f) return nullptr;
+  return {{"apparmor", f->apparmor}, {"seccomp", f->seccomp}};
+}
+
+// Schema confine-policy/1 (confine(8), JSON OUTPUT).
+nlohmann::json policy_json(const Config& config, const AppId& id,
+                           const policy::InstalledApp& installed) {
+  const install::AppEntry& app = installed.app;
+  const policy::ResolvedApp& r = installed.resolved;
+  const bool raw = app.security_policy.has_value();
+  const auto lib = raw ? std::nullopt
+                       : std::optional(policy::PolicyLibrary::load(config.templates_dir,
+                                                                   config.flags_dir));
+  nlohmann::json out = {
+      {"schema", "confine-policy/1"},
+      {"app_id", id.str()},
+      {"metadata", installed.meta.file},
+      {"entry", app.json_path},
+      {"runs_as", install::describe_run_as(config, id.key, app.user)},
+      {"security_template", raw ? "" : app.security_template},
+      {"caps", raw ? std::vector<std::string>{} : app.caps},
+      {"security_override", files_json(app.security_override)},
+      {"security_policy", files_json(app.security_policy)},
+      {"apparmor_profile", r.raw_apparmor},
+  };
+  out.update(policy::policy_json(r.policy, lib ? &*lib : nullptr));
+  out["coverage"] = diagnose::coverage_json(diagnose::gather_facts(), config, app_facts(r));
+  return out;
+}
+
 int run_policy(const Invocation& inv) {
-  if (inv.args.empty()) usage_error(inv, "missing APP_ID");
-  if (inv.args.size() > 1) usage_error(inv, "unexpected argument \"" + inv.args[1] + "\"");
-  if (inv.args[0].starts_with("-")) usage_error(inv, "unknown option " + inv.args[0]);
-  const AppId id = value_or_throw(AppId::parse(inv.args[0]));
+  const JsonArgs args = parse_json_args(inv, 1);
+  if (args.operands.empty()) usage_error(inv, "missing APP_ID");
+  const AppId id = value_or_throw(AppId::parse(args.operands[0]));
   const policy::InstalledApp installed = policy::resolve_installed_app(inv.config, id);
+  if (args.json) {
+    print_json(policy_json(inv.config, id, installed));
+    return 0;
+  }
   const install::PackageMeta& meta = installed.meta;
   const install::AppEntry* app = &installed.app;
   const policy::ResolvedApp& r = installed.resolved;
@@ -51,7 +90,7 @@ int run_policy(const Invocation& inv) {
               << "\n";
     std::cout << policy::describe_policy(r.policy, nullptr);
     if (!r.raw_apparmor.empty()) std::cout << "\nAppArmor profile (verbatim)\n" << r.raw_apparmor;
-    print_coverage(inv.config, r.policy, !r.raw_seccomp.empty());
+    print_coverage(inv.config, r);
     return 0;
   }
   std::cout << "security-template: " << app->security_template << "\ncaps: " << join(app->caps)
@@ -67,14 +106,14 @@ int run_policy(const Invocation& inv) {
   const auto lib = policy::PolicyLibrary::load(inv.config.templates_dir, inv.config.flags_dir);
   std::cout << "(each rule is listed once, under the first source that grants it)\n"
             << policy::describe_policy(r.policy, &lib);
-  print_coverage(inv.config, r.policy, !r.raw_seccomp.empty());
+  print_coverage(inv.config, r);
   return 0;
 }
 
 }  // namespace
 
 CONFINE_COMMAND(Command{"policy", "show the resolved policy of an installed app",
-                        "Usage: confine policy APP_ID\n"
+                        "Usage: confine policy [--json] APP_ID\n"
                         "\n"
                         "Resolve the policy of the installed app APP_ID from its package metadata\n"
                         "(<apps_dir>/<key>/<version>/meta/package.json) the way `confine install`\n"
@@ -87,6 +126,8 @@ CONFINE_COMMAND(Command{"policy", "show the resolved policy of an installed app"
                         "class for the app, root-run and user-run (see confine check).\n"
                         "\n"
                         "Options:\n"
+                        "  --json      the same as one JSON object (schema confine-policy/1,\n"
+                        "              confine(8))\n"
                         "  -h, --help  show this help\n"
                         "\n"
                         "See confine-policy(5).\n",

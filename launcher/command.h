@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/config.h"
 
 namespace confine::cli {
@@ -32,6 +34,20 @@ const std::vector<Command>& commands();
 
 // Throws a usage error ("confine NAME: error: <what>\nTry 'confine NAME --help'.", exit 2).
 [[noreturn]] void usage_error(const Invocation& inv, const std::string& what);
+
+// The arguments of a command whose only option is --json: `json` says
+// whether it was given, `operands` keeps the rest in order ("-" is an
+// operand). Any other option, or more than `max_operands` operands, is a
+// usage error.
+struct JsonArgs {
+  bool json = false;
+  std::vector<std::string> operands;
+};
+JsonArgs parse_json_args(const Invocation& inv, size_t max_operands);
+
+// Prints `j` indented, one object per output (bytes that are not UTF-8
+// are shown as U+FFFD, never a throw).
+void print_json(const nlohmann::json& j);
 
 }  // namespace confine::cli
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "command.h"
@@ -43,6 +44,25 @@ CommandRegistrar::CommandRegistrar(const Command& c) { registry().push_back(c); 
 const std::vector<Command>& commands() { return registry(); }
 
 void usage_error(const Invocation&, const std::string& what) { throw UsageError{what}; }
+
+JsonArgs parse_json_args(const Invocation& inv, size_t max_operands) {
+  JsonArgs out;
+  for (const auto& a : inv.args) {
+    if (a == "--json")
+      out.json = true;
+    else if (a.starts_with("-") && a != "-")
+      usage_error(inv, "unknown option " + a);
+    else if (out.operands.size() == max_operands)
+      usage_error(inv, "unexpected argument \"" + a + "\"");
+    else
+      out.operands.push_back(a);
+  }
+  return out;
+}
+
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
 
 }  // namespace confine::cli
 

@@ -77,4 +77,10 @@ std::vector<std::string> coverage_lines(const SystemFacts& facts, const Config& 
 nlohmann::json check_json(const SystemFacts& facts, const Config& config,
                           const std::string& config_path);
 
+// The coverage part of it: one object per access class, with how a
+// root-run and a user-run app like `app_template` are held ("class",
+// "root_run", "user_run"). `confine policy --json` shows it for one app.
+nlohmann::json coverage_json(const SystemFacts& facts, const Config& config,
+                             const AppFacts& app_template);
+
 }  // namespace confine::diagnose

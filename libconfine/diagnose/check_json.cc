@@ -30,8 +30,8 @@ nlohmann::json row_json(const CoverageRow& row, const Config& c) {
           {"launch_refused", row.holding == Holding::Gap && !accepted}};
 }
 
-// One entry per access class: how a root-run and a user-run app of
-// `app_template` are held.
+}  // namespace
+
 nlohmann::json coverage_json(const SystemFacts& f, const Config& c, const AppFacts& app_template) {
   AppFacts root = app_template, user = app_template;
   root.root = true;
@@ -45,8 +45,6 @@ nlohmann::json coverage_json(const SystemFacts& f, const Config& c, const AppFac
                    {"user_run", row_json(as_user[i], c)}});
   return out;
 }
-
-}  // namespace
 
 nlohmann::json check_json(const SystemFacts& f, const Config& c, const std::string& config_path) {
   const CheckReport r = evaluate(f, c);

@@ -186,10 +186,13 @@ using Grants =
     std::function<std::string(const policy::RuleSet&, const std::vector<std::string>& raw)>;
 
 // Which flags grant it themselves, and which groups and templates reach
-// one. `caps` gets what an app could list in its caps to be allowed it.
+// one (into `out`). `out.add_caps` gets what an app could list in its caps
+// to be allowed it.
 std::string shipped_grants(const policy::PolicyLibrary& lib, const Grants& grants,
-                           std::vector<std::string>& caps) {
-  std::vector<std::string> flags, groups, templates;
+                           ExplainedDenial& out) {
+  auto& flags = out.flags;
+  auto& groups = out.groups;
+  auto& templates = out.templates;
   for (const auto* f : lib.items(policy::PolicyKind::Flag))
     if (!grants(f->rules.allow, f->rules.apparmor_raw).empty()) flags.push_back(f->name);
   for (const auto* g : lib.items(policy::PolicyKind::Group))
@@ -198,7 +201,7 @@ std::string shipped_grants(const policy::PolicyLibrary& lib, const Grants& grant
   for (const auto* t : lib.items(policy::PolicyKind::Template))
     if (const auto p = lib.expand(*t).effective(); !grants(p.allow, p.apparmor_raw).empty())
       templates.push_back(t->name);
-  caps = groups.empty() ? flags : groups;
+  out.add_caps = groups.empty() ? flags : groups;
   if (flags.empty() && groups.empty() && templates.empty())
     return "  no flag, group or template on this system allows it";
   std::string s = "  allowed by: flag" + std::string(flags.size() == 1 ? " " : "s ") + list(flags);
@@ -208,36 +211,47 @@ std::string shipped_grants(const policy::PolicyLibrary& lib, const Grants& grant
   return s;
 }
 
-// What the app's own policy says, when it is installed.
+// What the app's own policy says, when it is installed (its kind in
+// `verdict`).
 std::string app_verdict(const Config& c, const AppId& id, const Grants& grants,
-                        const std::vector<std::string>& caps) {
+                        const std::vector<std::string>& caps, std::string& verdict) {
   policy::InstalledApp app;
   try {
     app = policy::resolve_installed_app(c, id);
   } catch (const ConfineError& e) {
+    verdict = "unreadable";
     return std::string("  its policy cannot be read: ") + e.what();
   }
   const policy::Policy& p = app.resolved.policy;
   const std::string entry = app.app.json_path + " in " + app.meta.file;
-  if (std::string d = grants(p.deny, {}); !d.empty())
+  if (std::string d = grants(p.deny, {}); !d.empty()) {
+    verdict = "denied-explicitly";
     return "  its policy denies it explicitly: " + d + " (deny overrides allow)";
+  }
   if (std::string a = grants(p.allow, p.apparmor_raw); !a.empty()) {
-    if (a.find(kSomeArguments) != std::string::npos)
+    if (a.find(kSomeArguments) != std::string::npos) {
+      verdict = "allowed-other-arguments";
       return "  its policy allows " + a +
              "; this call's arguments were not among them (see "
              "confine policy " +
              id.str() + ")";
+    }
+    verdict = "allowed";
     return "  its policy allows it (" + a +
            "): the denial came from another profile in a stack, or the loaded policy is older "
            "than the installed one (confine apparmor-reload)";
   }
-  if (caps.empty())
+  if (caps.empty()) {
+    verdict = "override-only";
     return "  its policy does not allow it; only a security-override (" + entry + ") can";
+  }
+  verdict = "not-granted";
   return "  its policy does not allow it: add " + list(caps) + " (any one) to caps of " + entry;
 }
 
 std::string explain_apparmor(const Denial& d, const Config& c, const policy::PolicyLibrary& lib,
-                             const std::string& where, std::vector<std::string>& errors) {
+                             const std::string& where, std::vector<std::string>& errors,
+                             ExplainedDenial& ex) {
   const auto& f = d.fields;
   auto need = [&](const char* k) -> const std::string* {
     auto it = f.find(k);
@@ -250,6 +264,9 @@ std::string explain_apparmor(const Denial& d, const Config& c, const policy::Pol
   const std::string* op = need("operation");
   const std::string* label = need("profile");
   if (!op || !label) return "";
+  ex.layer = "apparmor";
+  ex.subject = *label;
+  ex.operation = *op;
 
   std::optional<AppId> id;
   std::string who;
@@ -289,18 +306,26 @@ std::string explain_apparmor(const Denial& d, const Config& c, const policy::Pol
     what = "a " + (f.contains("class") ? f.at("class") : std::string("non-file")) +
            " operation (only a raw AppArmor rule in a security-override can allow it)";
   }
+  ex.denied = what;
+  ex.app = id;
   std::string out =
       where + ": " + *label + ": AppArmor denied " + what + " (operation " + *op + ")\n";
-  if (!id && who.empty()) return out + "  " + *label + " is not a confine APP_ID\n";
-  if (!who.empty() && !id) return out + "  denied by " + who + ", not by an app's policy\n";
+  if (!id && who.empty()) {
+    ex.verdict = "not-an-app";
+    return out + "  " + *label + " is not a confine APP_ID\n";
+  }
+  if (!who.empty() && !id) {
+    ex.verdict = "system-wide";
+    return out + "  denied by " + who + ", not by an app's policy\n";
+  }
   if (!grants) return out;
-  std::vector<std::string> caps;
-  out += shipped_grants(lib, grants, caps) + "\n";
-  return out + app_verdict(c, *id, grants, caps) + "\n";
+  out += shipped_grants(lib, grants, ex) + "\n";
+  return out + app_verdict(c, *id, grants, ex.add_caps, ex.verdict) + "\n";
 }
 
 std::string explain_seccomp(const Denial& d, const Config& c, const policy::PolicyLibrary& lib,
-                            const std::string& where, std::vector<std::string>& errors) {
+                            const std::string& where, std::vector<std::string>& errors,
+                            ExplainedDenial& ex) {
   const auto& f = d.fields;
   auto bad = [&](const std::string& k, const std::string& problem) {
     errors.push_back(where + ": field \"" + k + "\": " + problem);
@@ -331,13 +356,20 @@ std::string explain_seccomp(const Denial& d, const Config& c, const policy::Poli
                                        : "?") +
                     ": seccomp denied " + name + " (syscall " + f.at("syscall") + ", arch " +
                     f.at("arch") + ")\n";
+  ex.layer = "seccomp";
+  ex.subject = id ? id->str() : f.contains("comm") ? f.at("comm") : "?";
+  ex.app = id;
+  ex.denied = name;
+  ex.operation = f.at("syscall");
   Grants grants = [name](const policy::RuleSet& r, const std::vector<std::string>&) {
     return syscall_grant(r, name);
   };
-  std::vector<std::string> caps;
-  out += shipped_grants(lib, grants, caps) + "\n";
-  if (!id) return out + "  app: unknown: " + (exe.empty() ? "the record has no exe" : note) + "\n";
-  return out + app_verdict(c, *id, grants, caps) + "\n";
+  out += shipped_grants(lib, grants, ex) + "\n";
+  if (!id) {
+    ex.verdict = "unknown-app";
+    return out + "  app: unknown: " + (exe.empty() ? "the record has no exe" : note) + "\n";
+  }
+  return out + app_verdict(c, *id, grants, ex.add_caps, ex.verdict) + "\n";
 }
 
 }  // namespace
@@ -411,9 +443,13 @@ Explanation explain(const std::string& text, const std::string& origin, const Co
   const policy::PolicyLibrary lib =
       policy::PolicyLibrary::load(config.templates_dir, config.flags_dir);
   for (const auto& d : denials) {
-    const std::string where = origin + ":" + std::to_string(d.line);
-    e.text += d.kind == Denial::Kind::AppArmor ? explain_apparmor(d, config, lib, where, e.errors)
-                                               : explain_seccomp(d, config, lib, where, e.errors);
+    ExplainedDenial ex;
+    ex.where = origin + ":" + std::to_string(d.line);
+    ex.text = d.kind == Denial::Kind::AppArmor
+                  ? explain_apparmor(d, config, lib, ex.where, e.errors, ex)
+                  : explain_seccomp(d, config, lib, ex.where, e.errors, ex);
+    e.text += ex.text;
+    if (!ex.text.empty()) e.items.push_back(std::move(ex));
   }
   return e;
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/names.h"
 
 namespace confine::diagnose {
 
@@ -35,10 +36,30 @@ struct Denial {
 std::vector<Denial> find_denials(const std::string& text, const std::string& origin,
                                  std::vector<std::string>& errors);
 
+// One denial explained, as data (`confine explain --json`, schema
+// "confine-explain/1" in confine(8)).
+struct ExplainedDenial {
+  std::string where;    // "FILE:LINE"
+  std::string layer;    // "apparmor" or "seccomp"
+  std::string subject;  // the profile label, or the APP_ID or comm of a seccomp record
+  std::optional<AppId> app;
+  std::string denied;     // "capability net_raw", "\"r\" access to /etc/shadow", "socket"
+  std::string operation;  // AppArmor's operation; the syscall number of a seccomp record
+  std::vector<std::string> flags, groups, templates;  // shipped items that allow it
+  std::vector<std::string> add_caps;                  // caps entries that would (any one)
+  // "not-granted", "override-only", "denied-explicitly", "allowed-other-arguments",
+  // "allowed" (another profile of a stack, or stale policy), "unreadable"
+  // (its metadata), "unknown-app", "not-an-app", "system-wide", or "" when
+  // the record says too little (no file, capability or network field).
+  std::string verdict;
+  std::string text;  // the lines `explain` prints for it
+};
+
 struct Explanation {
   std::string text;                 // for the user, several lines per denial
   std::vector<std::string> errors;  // malformed records, "FILE:LINE: field ...: problem"
   size_t denials = 0;
+  std::vector<ExplainedDenial> items;  // one per denial explained, in input order
 };
 
 Explanation explain(const std::string& text, const std::string& origin, const Config& config);

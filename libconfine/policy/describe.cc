@@ -1,6 +1,8 @@
 #include "policy/describe.h"
 
 #include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
 
 #include "policy/glob.h"
 #include "policy/syscall_rules.h"
@@ -105,7 +107,67 @@ std::string landlock_note(const std::string& glob) {
   return complete ? "" : "the directory before the first brace (wider than the pattern)";
 }
 
+// Landlock's way of holding each file rule it cannot hold exactly, once.
+std::vector<std::array<std::string, 3>> landlock_notes(const Policy& p) {
+  std::vector<std::array<std::string, 3>> notes;
+  auto note = [&](const std::string& glob, const std::string& access) {
+    std::array<std::string, 3> n{glob, access, landlock_note(glob)};
+    if (!n[2].empty() && std::find(notes.begin(), notes.end(), n) == notes.end())
+      notes.push_back(std::move(n));
+  };
+  for (const auto& f : p.allow.files) note(f.path, f.access);
+  for (const auto& line : p.apparmor_raw)
+    if (auto r = simple_file_rule(line)) note(r->first, r->second);
+  return notes;
+}
+
+nlohmann::json rules_json(const RuleSet& r) {
+  nlohmann::json syscalls = nlohmann::json::array(), files = nlohmann::json::array(),
+                 devices = nlohmann::json::array();
+  for (const auto& s : r.syscalls) {
+    nlohmann::json conditions = nlohmann::json::array();
+    for (const auto& c : s.conditions) conditions.push_back(to_text(c));
+    syscalls.push_back({{"name", s.name},
+                        {"conditions", conditions},
+                        {"optional", s.optional},
+                        {"source", s.source}});
+  }
+  for (const auto& f : r.files)
+    files.push_back(
+        {{"path", f.path}, {"access", f.access}, {"audit", f.audit}, {"source", f.source}});
+  for (const auto& d : r.devices)
+    devices.push_back({{"type", std::string(1, d.type)},
+                       {"major", d.major},
+                       {"minor", d.minor},
+                       {"access", d.access},
+                       {"source", d.source}});
+  return {{"syscalls", syscalls},
+          {"files", files},
+          {"capabilities", r.capabilities},
+          {"network", r.network},
+          {"devices", devices}};
+}
+
 }  // namespace
+
+nlohmann::json policy_json(const Policy& p, const PolicyLibrary* lib) {
+  nlohmann::json sources = nlohmann::json::array(), landlock = nlohmann::json::array();
+  for (const auto& source : p.sources) {
+    const PolicyItem* item = find_source(lib, source);
+    std::vector<std::string> inc;
+    if (item)
+      for (const auto& f : item->flags) inc.push_back(f.name);
+    sources.push_back(
+        {{"name", source}, {"description", item ? item->description : ""}, {"includes", inc}});
+  }
+  for (const auto& [path, access, how] : landlock_notes(p))
+    landlock.push_back({{"path", path}, {"access", access}, {"holds", how}});
+  return {{"sources", sources},
+          {"allow", rules_json(p.allow)},
+          {"deny", rules_json(p.deny)},
+          {"apparmor_raw", p.apparmor_raw},
+          {"landlock", landlock}};
+}
 
 std::string describe_policy(const Policy& p, const PolicyLibrary* lib) {
   // Raw lines that come from no library item come from a security-override
@@ -173,15 +235,8 @@ std::string describe_policy(const Policy& p, const PolicyLibrary* lib) {
   }
   // Landlock grants by directory: say where that is not the rule itself.
   std::vector<std::string> notes;
-  auto note = [&](const std::string& glob, const std::string& access) {
-    const std::string n = landlock_note(glob);
-    const std::string line = glob + " " + access + ": " + n;
-    if (!n.empty() && std::find(notes.begin(), notes.end(), line) == notes.end())
-      notes.push_back(line);
-  };
-  for (const auto& f : p.allow.files) note(f.path, f.access);
-  for (const auto& line : p.apparmor_raw)
-    if (auto r = simple_file_rule(line)) note(r->first, r->second);
+  for (const auto& [path, access, how] : landlock_notes(p))
+    notes.push_back(path + " " + access + ": " + how);
   if (!notes.empty()) {
     out += "\nWhere Landlock confines the files (no AppArmor), it grants instead\n";
     s.lines("landlock", notes);

@@ -4,6 +4,8 @@
 
 #include <sys/stat.h>
 
+#include <nlohmann/json.hpp>
+
 #include "test_support.h"
 
 namespace confine::diagnose {
@@ -59,8 +61,10 @@ class ExplainCommand : public ::testing::Test {
                   "example", source_path("examples/hello")});
     ASSERT_EQ(r.status, 0) << r.err;
   }
-  testing::RunResult explain(const std::string& log) {
-    return run({build_path("launcher/confine"), "--config", config, "explain"}, {}, log);
+  testing::RunResult explain(const std::string& log, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {build_path("launcher/confine"), "--config", config, "explain"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run(args, {}, log);
   }
   std::string exe() const { return dir / "apps/hello.example/1.0/bin/hello"; }
   TempDir dir;
@@ -163,6 +167,56 @@ TEST_F(ExplainCommand, MalformedRecordsAreErrorsNamingLineAndField) {
   EXPECT_NE(r.out.find("stdin:2: hello.example_hello_1.0: seccomp denied keyctl"),
             std::string::npos)
       << r.out;
+}
+
+// The same explanations for scripts: one object, each denial's verdict and
+// what would allow it as data, malformed records among the errors.
+TEST_F(ExplainCommand, JsonCarriesTheVerdictAndWhatWouldAllowIt) {
+  const std::string log =
+      "apparmor=\"DENIED\" operation=\"open\" profile=\"hello.example_hello_1.0\" "
+      "name=\"/etc/resolv.conf\" requested_mask=\"r\"\n"
+      "audit: type=1326 pid=9 comm=\"hello\" exe=\"" +
+      exe() +
+      "\" sig=0 arch=c000003e syscall=250 code=0x50000\n"
+      "apparmor=\"DENIED\" operation=\"open\" profile=\"hello.example_hello_1.0\" "
+      "name=\"/home/alice/notes.txt\" requested_mask=\"r\"\n"
+      "audit: type=1326 pid=1 arch=c000003e\n";
+  auto r = explain(log, {"--json"});
+  EXPECT_EQ(r.status, 2) << r.err;  // the last record lacks its syscall, as in the text form
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema"], "confine-explain/1");
+  EXPECT_EQ(j["source"], "stdin");
+  EXPECT_EQ(j["records"], 4);
+  ASSERT_EQ(j["denials"].size(), 3u) << r.out;
+  const auto& resolv = j["denials"][0];
+  EXPECT_EQ(resolv["where"], "stdin:1");
+  EXPECT_EQ(resolv["layer"], "apparmor");
+  EXPECT_EQ(resolv["app_id"], "hello.example_hello_1.0");
+  EXPECT_EQ(resolv["denied"], "\"r\" access to /etc/resolv.conf");
+  EXPECT_EQ(resolv["operation"], "open");
+  EXPECT_EQ(resolv["verdict"], "allowed");
+  EXPECT_EQ(resolv["allowed_by"]["flags"], nlohmann::json({"dns"}));
+  const auto& keyctl = j["denials"][1];
+  EXPECT_EQ(keyctl["layer"], "seccomp");
+  EXPECT_EQ(keyctl["denied"], "keyctl");
+  EXPECT_EQ(keyctl["operation"], "250");
+  EXPECT_EQ(keyctl["verdict"], "override-only");
+  EXPECT_EQ(keyctl["add_caps"], nlohmann::json::array());
+  const auto& home = j["denials"][2];
+  EXPECT_EQ(home["verdict"], "not-granted");
+  EXPECT_NE(std::find(home["add_caps"].begin(), home["add_caps"].end(), "home"),
+            home["add_caps"].end())
+      << home;
+  // The text of each denial is the text form's.
+  EXPECT_EQ(resolv["text"].get<std::string>() + keyctl["text"].get<std::string>() +
+                home["text"].get<std::string>(),
+            explain(log).out);
+  ASSERT_EQ(j["errors"].size(), 1u);
+  EXPECT_EQ(j["errors"][0], "stdin:4: field \"syscall\": missing in a seccomp record");
+  // Unknown options are usage errors.
+  r = explain("", {"--jsn"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "confine explain: error: unknown option --jsn\nTry 'confine explain --help'.\n");
 }
 
 TEST(ExplainFile, MissingFileIsAnError) {

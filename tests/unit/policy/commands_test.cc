@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "test_support.h"
 
 namespace confine {
@@ -121,6 +123,66 @@ TEST_F(PolicyCommands, PolicyGroupsRulesBySource) {
   EXPECT_NE(r.out.find("deny syscalls ioctl a1 == TIOCSTI", files), std::string::npos);
   // No network cap: no socket rule anywhere.
   EXPECT_EQ(r.out.find("socket a0"), std::string::npos);
+}
+
+// The same policy for scripts (confine(8), JSON OUTPUT): every rule with
+// its source, and the coverage rows of `confine check`.
+TEST_F(PolicyCommands, PolicyJsonHasEveryRuleWithItsSource) {
+  auto r = confine({"policy", "--json", "foo.bar_cam_1.0"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema"], "confine-policy/1");
+  EXPECT_EQ(j["app_id"], "foo.bar_cam_1.0");
+  EXPECT_EQ(j["metadata"], tmp / "apps/foo.bar/1.0/meta/package.json");
+  EXPECT_EQ(j["entry"], "binaries[0]");
+  EXPECT_EQ(j["security_template"], "default");
+  EXPECT_EQ(j["caps"], nlohmann::json({"camera"}));
+  EXPECT_TRUE(j["security_override"].is_null());
+  EXPECT_TRUE(j["security_policy"].is_null());
+  bool camera_source = false;
+  for (const auto& s : j["sources"])
+    camera_source = camera_source || (s["name"] == "group camera" && !s["description"].empty());
+  EXPECT_TRUE(camera_source) << j["sources"];
+  auto has = [](const nlohmann::json& list, const nlohmann::json& want) {
+    for (const auto& x : list) {
+      bool all = true;
+      for (const auto& [k, v] : want.items()) all = all && x.contains(k) && x[k] == v;
+      if (all) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has(j["allow"]["files"], {{"path", "/dev/video[0-9]*"}, {"access", "rwk"},
+                                        {"source", "group camera"}}))
+      << j["allow"]["files"];
+  EXPECT_TRUE(has(j["allow"]["devices"],
+                  {{"type", "c"}, {"major", 81}, {"minor", -1}, {"source", "group camera"}}));
+  EXPECT_TRUE(has(j["deny"]["syscalls"], {{"name", "ioctl"},
+                                          {"conditions", nlohmann::json({"a1 == TIOCSTI"})},
+                                          {"source", "flag files"}}))
+      << j["deny"]["syscalls"];
+  // No network cap: no socket rule.
+  EXPECT_FALSE(has(j["allow"]["syscalls"], {{"name", "socket"}}));
+  ASSERT_FALSE(j["coverage"].empty());
+  for (const auto& row : j["coverage"]) {
+    EXPECT_TRUE(row.contains("class") && row.contains("root_run") && row.contains("user_run"));
+    EXPECT_EQ(row["root_run"]["holding"].is_string(), true);
+  }
+
+  r = confine({"policy", "foo.bar_raw_1.0", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto raw = nlohmann::json::parse(r.out);
+  EXPECT_EQ(raw["security_policy"]["apparmor"], "meta/profile");
+  EXPECT_EQ(raw["apparmor_profile"], "profile raw { }\n");
+  EXPECT_TRUE(has(raw["allow"]["syscalls"],
+                  {{"name", "socket"}, {"conditions", nlohmann::json({"a0 == AF_UNIX"})}}))
+      << raw["allow"]["syscalls"];
+  // Errors stay errors, on stderr, with nothing on stdout.
+  r = confine({"policy", "--json", "foo.bar_bad_1.0"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(r.out.empty());
+  r = confine({"policy", "--json"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "confine policy: error: missing APP_ID\nTry 'confine policy --help'.\n");
 }
 
 TEST_F(PolicyCommands, PolicyShowsRawPolicy) {
