@@ -831,6 +831,7 @@ const Shape kShapes[] = {
     {"Home", "\"caps\": [\"home\"]", "EPERM", "EPERM"},
     {"NoGroups", "\"caps\": []", "EPERM", "EPERM"},
     {"Restricted", "\"security-template\": \"restricted\"", "EACCES", "EACCES"},
+    {"Toolchain", "\"caps\": [\"toolchain\"]", "EPERM", "EPERM"},
 };
 
 class Escape : public ::testing::TestWithParam<Shape> {

@@ -88,5 +88,30 @@ TEST_F(RealPrograms, CreatAndMkfifoInTheDataDir) {
   EXPECT_EQ(r.out, "created\nfifo\n") << r.err;
 }
 
+// make runs gcc on a C file in the app's data dir with the toolchain group
+// (compilers, headers, libraries; make's posix_spawn resets ids, a no-op
+// without CAP_SETUID). The program it built is there, but cannot run from
+// where the app writes (no dir is both writable and executable).
+TEST_F(RealPrograms, MakeBuildsAndRunsACProgramWithTheToolchainGroup) {
+  CONFINE_REQUIRE(have("/usr/bin/make") && have("/usr/bin/gcc"), "make and gcc (build-essential)");
+  const std::string script =
+      "#!/bin/sh\ncd \"$CONFINE_APP_DATA_PATH\" || exit 1\n"
+      "printf '#include <stdio.h>\\nint main(void) { puts(\"built\"); return 0; }\\n' >hi.c\n"
+      "printf 'hi: hi.c\\n\\tgcc -O1 -o hi hi.c\\n' >Makefile\n"
+      "/usr/bin/make -s && /usr/bin/od -An -c -N4 hi | tr -d ' ' && ./hi\n";
+  SampleApp tool{"tool", "bin/tool", script};
+  tool.security = "\"caps\": [\"toolchain\"]";
+  SampleApp plain{"plain", "bin/plain", script};
+  ASSERT_TRUE(s_.install("1.0", {tool, plain}));
+  RunResult r = launch("tool");
+  EXPECT_EQ(r.out, "177ELF\n") << r.err;
+  EXPECT_EQ(r.status, 126) << r.err;
+  EXPECT_NE(r.err.find("./hi: Permission denied"), std::string::npos) << r.err;
+  // Without the group gcc cannot run: no compiler for the default caps.
+  RunResult p = launch("plain");
+  EXPECT_NE(p.status, 0) << p.out;
+  EXPECT_EQ(p.out, "") << p.err;
+}
+
 }  // namespace
 }  // namespace confine::testing

@@ -62,7 +62,7 @@ TEST_F(PolicyCommands, TemplatesListsEveryItemSortedWithItsDescription) {
   }
   EXPECT_EQ(groups, (std::vector<std::string>{"audio-playback", "camera", "home", "network-client",
                                               "network-service", "system-observe",
-                                              "unix-sockets"}));
+                                              "toolchain", "unix-sockets"}));
   EXPECT_NE(r.out.find("  default "), std::string::npos);
   EXPECT_NE(r.out.find("  restricted "), std::string::npos);
   EXPECT_NE(r.out.find("    ping "), std::string::npos);

@@ -39,6 +39,8 @@
 # from: flag incoming
 # from: flag interfaces
 # from: group system-observe
+# from: group toolchain
+# from: flag drop-privileges
 # from: group unix-sockets
 abi <abi/3.0>,
 include <tunables/global>
@@ -148,6 +150,13 @@ profile golden.test_app_1.0 {
   /sys/class/{block,net,power_supply,thermal}/{,**} r,
   /sys/devices/system/{cpu,memory,node}/{,**} r,
   /sys/devices/virtual/{block,net,thermal}/{,**} r,
+  /usr/lib/gcc/*/*/* mrix,
+  /usr/libexec/gcc/*/*/* mrix,
+  /usr/include/{,**} r,
+  /usr/lib/@{multiarch}/{,**} r,
+  /usr/lib/gcc/{,**} r,
+  /usr/libexec/gcc/{,**} r,
+  /usr/local/include/{,**} r,
 
   deny @{CONFINE_APP_PATH}/{,**} wl,
 

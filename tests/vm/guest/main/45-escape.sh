@@ -41,9 +41,10 @@ shape() {
     eschome) security='"caps": ["home"]' granted="" ;;
     escnone) security='"caps": []' granted="" ;;
     escrestricted) security='"security-template": "restricted"' granted="" ;;
+    esctoolchain) security='"caps": ["toolchain"]' granted="" ;;
   esac
 }
-SHAPES="vmtest escservice escunix eschome escnone escrestricted"
+SHAPES="vmtest escservice escunix eschome escnone escrestricted esctoolchain"
 
 total=0
 # The one thing AppArmor lets through without Landlock's scopes (ABI 6):
