@@ -16,11 +16,12 @@
 # from: flag tmp
 # from: flag random
 # from: flag system-info
+# from: flag git
+# from: flag exec
 # from: flag polling
 # from: flag process
 # from: flag signals
 # from: flag system-programs
-# from: flag exec
 # from: flag threads
 # from: flag time
 # from: flag identity
@@ -83,6 +84,8 @@ profile golden.test_app_1.0 {
   /proc/{cpuinfo,loadavg,meminfo,stat,uptime,version} r,
   /sys/devices/system/cpu/{,online,possible,present} r,
   /usr/lib/os-release r,
+  /usr/lib/git-core/{,**} mrix,
+  /etc/gitconfig r,
   /{usr/,}{bin,sbin}/* mrix,
   /etc/localtime r,
   /etc/timezone r,
