@@ -23,7 +23,6 @@ using seccomp::compile_policy;
 using seccomp::CompiledFilter;
 using seccomp::FilterImage;
 
-constexpr uint32_t kErrno = SECCOMP_RET_ERRNO;
 constexpr uint32_t kNative = AUDIT_ARCH_X86_64;
 constexpr uint32_t kI386 = AUDIT_ARCH_I386;
 constexpr int kX32Bit = 0x40000000;
@@ -124,7 +123,7 @@ TEST(SeccompCompile, OneLibseccompFilterLosesConditionalDeny) {
     ASSERT_NE(ctx, nullptr);
     auto add_deny = [&] {
       ASSERT_EQ(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(ioctl), 1,
-                                 SCMP_A1(SCMP_CMP_EQ, TIOCSTI)),
+                                 SCMP_A1(SCMP_CMP_EQ, TIOCSTI, 0)),
                 0);
     };
     if (deny_first) add_deny();
