@@ -10,8 +10,34 @@ namespace {
 constexpr const char* kPtsDir = "/dev/pts/";
 constexpr const char* kNonDotTree = "[^.]**";
 
-// Where the literal part of `g` ends: at a wildcard, or at a variable that
-// confine-run does not substitute (e.g. @{multiarch}).
+// AppArmor access letters -> our rights letters, plus 'm' for a map-only
+// rule (resolved by compute_rules). A literal directory ("/usr/ r") grants
+// listing it (Landlock: listing beneath it).
+std::string rights_for(const std::string& access, bool dir_literal) {
+  const bool r = access.find('r') != std::string::npos;
+  const bool w = access.find_first_of("wa") != std::string::npos;
+  const bool x = access.find('x') != std::string::npos;  // ix, px, ux, cx
+  const bool m = access.find('m') != std::string::npos;
+  if (dir_literal) return r ? "l" : "";  // "/dir/ r": list it, nothing beneath
+  std::string out;
+  if (r) out += 'r';
+  if (w) out += 'w';
+  if (x) out += 'x';
+  if (m && !x) out += 'm';
+  return out;
+}
+
+void add(std::map<std::string, std::string>& rules, const std::string& path,
+         const std::string& rights) {
+  std::string& have = rules[path];
+  std::string merged;
+  for (char c : std::string("lrwxm"))
+    if (have.find(c) != std::string::npos || rights.find(c) != std::string::npos) merged += c;
+  have = merged;
+}
+
+}  // namespace
+
 size_t literal_end(const std::string& g) {
   for (size_t i = 0; i < g.size(); ++i) {
     if (g[i] == '*' || g[i] == '?' || g[i] == '[') return i;
@@ -28,31 +54,6 @@ size_t literal_end(const std::string& g) {
   }
   return std::string::npos;
 }
-
-// AppArmor access letters -> our rights letters. A literal directory
-// ("/usr/ r") grants listing it (Landlock: listing beneath it).
-std::string rights_for(const std::string& access, bool dir_literal) {
-  const bool r = access.find('r') != std::string::npos;
-  const bool w = access.find_first_of("wa") != std::string::npos;
-  const bool x = access.find_first_of("mx") != std::string::npos;  // ix, px, ux, cx; m maps
-  if (dir_literal) return r ? "l" : "";  // "/dir/ r": list it, nothing beneath
-  std::string out;
-  if (r) out += 'r';
-  if (w) out += 'w';
-  if (x) out += 'x';
-  return out;
-}
-
-void add(std::map<std::string, std::string>& rules, const std::string& path,
-         const std::string& rights) {
-  std::string& have = rules[path];
-  std::string merged;
-  for (char c : std::string("lrwx"))
-    if (have.find(c) != std::string::npos || rights.find(c) != std::string::npos) merged += c;
-  have = merged;
-}
-
-}  // namespace
 
 std::vector<Rule> compute_rules(const policy::Policy& policy) {
   std::vector<std::pair<std::string, std::string>> globs;
@@ -99,6 +100,21 @@ std::vector<Rule> compute_rules(const policy::Policy& policy) {
       const std::string g = glob.substr(0, glob.rfind('/', glob.find('{')) + 1);
       if (!g.empty()) add(rules, g, rights_for(access, false));
     }
+  }
+  // Map-only rules ('m': mmap PROT_EXEC, which Landlock does not check):
+  // Landlock's execute right, since the kernel opens an ELF interpreter
+  // (ld.so) with execute. Not where the app may write, at that directory
+  // or above it (the data dirs' "mr"): there it would let the app execve
+  // what it wrote, which AppArmor (no ix there) refuses.
+  for (auto& [path, rights] : rules) {
+    const size_t m = rights.find('m');
+    if (m == std::string::npos) continue;
+    bool writable = false;
+    for (const auto& [dir, have] : rules)
+      writable = writable || (have.find('w') != std::string::npos &&
+                              (dir == path || (dir.ends_with("/") && path.starts_with(dir))));
+    rights.erase(m, 1);
+    if (!writable && rights.find('x') == std::string::npos) rights += 'x';
   }
   // Every rule costs the launch an open and a landlock_add_rule: leave out
   // those a directory rule above them already grants ("/usr/lib/gconv/"

@@ -12,6 +12,7 @@
 // filesystem layer where AppArmor is not enabled, not a replacement).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "landlock/rules.h"
@@ -20,5 +21,9 @@
 namespace confine::landlock {
 
 std::vector<Rule> compute_rules(const policy::Policy& policy);
+
+// Where a glob is cut: its first wildcard, or a variable confine-run does
+// not substitute (e.g. @{multiarch}); npos when it is all literal.
+size_t literal_end(const std::string& glob);
 
 }  // namespace confine::landlock

@@ -4,6 +4,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "landlock/compute.h"
 #include "policy/glob.h"
 #include "policy/syscall_rules.h"
 
@@ -91,7 +92,9 @@ std::string landlock_note(const std::string& glob) {
   bool complete = true;
   const auto all = expand_braces(glob, 256, complete);
   for (const auto& g : all) {
-    const size_t w = g.find_first_of("*?[");
+    // Where landlock/compute.cc cuts it: a wildcard or a variable not
+    // substituted at launch (@{multiarch}).
+    const size_t w = landlock::literal_end(g);
     if (w == std::string::npos) {
       // "DIR/{,**}": beneath is granted anyway, the listing adds nothing.
       if (g.ends_with("/") && std::find(all.begin(), all.end(), g + "**") == all.end())

@@ -156,7 +156,8 @@ constexpr unsigned kMfdNoexecSeal = 0x8;  // MFD_NOEXEC_SEAL, Linux 6.3 (not in 
 constexpr unsigned kMfdExec = 0x10;       // MFD_EXEC
 
 // Executing what the app wrote: anonymous files (memfd, O_TMPFILE) through
-// execveat(AT_EMPTY_PATH) and /proc/self/fd, and a file in its TMPDIR.
+// execveat(AT_EMPTY_PATH) and /proc/self/fd, and a file in its TMPDIR and
+// in its data dir.
 void probe_exec(const std::string& tmp) {
   try_exec("exec-install-dir", [](char** argv) { ::execve("/proc/self/exe", argv, environ); });
   long plain = ::syscall(SYS_memfd_create, "x", MFD_CLOEXEC);
@@ -198,6 +199,18 @@ void probe_exec(const std::string& tmp) {
   try_exec("tmp-file-execveat-empty-path", [of](char** argv) {
     ::syscall(SYS_execveat, of, "", argv, environ, AT_EMPTY_PATH);
   });
+  // The data dir the app may write and map (its "mr" is not execute): the
+  // system one for root, the per-user one for a user.
+  const char* data =
+      std::getenv(::getuid() == 0 ? "CONFINE_APP_DATA_PATH" : "CONFINE_APP_USER_DATA_PATH");
+  const std::string dfile = std::string(data ? data : "/nonexistent") + "/run-me";
+  long df = sys_open(dfile, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0755);
+  say("data-file-create", df);
+  if (df >= 0) {
+    copy_self(static_cast<int>(df));
+    ::close(static_cast<int>(df));
+  }
+  try_exec("data-file-execve", [&](char** argv) { ::execve(dfile.c_str(), argv, environ); });
 }
 
 // Reaching processes and abstract unix sockets outside the app: a decoy
@@ -922,7 +935,9 @@ TEST_P(Escape, NothingTheAppWroteRuns) {
                     {"tmpfile-execveat-empty-path", "EACCES"},
                     {"tmpfile-execve-proc-fd", "EACCES"},
                     {"tmp-file-execve", "EACCES"},
-                    {"tmp-file-execveat-empty-path", "EACCES"}},
+                    {"tmp-file-execveat-empty-path", "EACCES"},
+                    {"data-file-create", "OK"},
+                    {"data-file-execve", "EACCES"}},
                    who);
   }
 }

@@ -96,6 +96,24 @@ TEST(LandlockCompute, AccessLettersMapToRights) {
   EXPECT_EQ(rights_of(r, "/e"), "x");       // mmap PROT_EXEC: over-approximated by execute
 }
 
+// Where the app may write, a map rule grants no execute: the data dirs'
+// "mr" next to their "rwk" would otherwise let the app execve what it wrote
+// (Landlock does not check mmap, so nothing mapped is lost).
+TEST(LandlockCompute, MapGrantsNoExecuteWhereTheAppWrites) {
+  auto r = compute_rules(files({{"/data/**", "mr"},
+                                {"/data/{,**}", "rwk"},
+                                {"/tmp/app/{,**}", "rwk"},
+                                {"/tmp/app/lib/**", "mr"},
+                                {"/usr/lib/**", "mr"},
+                                {"/opt/tool/**", "mrix"},
+                                {"/opt/tool/{,**}", "rw"}}));
+  EXPECT_EQ(rights_of(r, "/data/"), "lrw");  // "{,**}": the directory itself is listed too
+  EXPECT_EQ(rights_of(r, "/tmp/app/"), "lrw");
+  EXPECT_EQ(rights_of(r, "/tmp/app/lib/"), "(none)");  // beneath a writable dir: r is covered
+  EXPECT_EQ(rights_of(r, "/usr/lib/"), "rx");           // ld.so is opened for execute
+  EXPECT_EQ(rights_of(r, "/opt/tool/"), "lrwx");        // an explicit ix stays the policy's
+}
+
 // The direction that matters: every path a glob matches is at or beneath a
 // computed rule whose rights include the glob's (globs from the shipped
 // templates, matched by AppArmor's own matcher). The one exception is
