@@ -4,6 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
@@ -26,24 +30,6 @@ UniqueFd::~UniqueFd() {
 
 namespace {
 
-// A component is trusted when it is owned by `owner` and nobody else can
-// write to it. A root-owned sticky directory (/tmp) is accepted as a parent:
-// others may add entries but cannot replace ours, and the next component is
-// checked in turn.
-Status check_component(int fd, const std::string& shown, const TrustPolicy& trust, bool dir) {
-  struct stat st;
-  if (fstat(fd, &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
-  if (st.st_uid != trust.owner)
-    return Error::from_errno(EPERM, shown + " is owned by uid " + std::to_string(st.st_uid) +
-                                        ", not " + std::to_string(trust.owner));
-  bool others_write = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
-  if (others_write && !(dir && (st.st_mode & S_ISVTX)))
-    return Error::from_errno(EPERM, shown + " is writable by group or others");
-  if (!dir && !S_ISREG(st.st_mode))
-    return Error::from_errno(EINVAL, shown + " is not a regular file");
-  return Status::Ok();
-}
-
 // True when nothing but "" and "." components follow position `pos` of `rel`.
 bool no_more_components(std::string_view rel, size_t pos) {
   while (pos < rel.size()) {
@@ -56,11 +42,27 @@ bool no_more_components(std::string_view rel, size_t pos) {
   return true;
 }
 
+// openat2(2) where the kernel has it. ENOSYS (before 5.6) and EPERM (a
+// container's seccomp profile that predates it) make the caller fall back.
+int sys_openat2(int at, const char* name, int flags, uint64_t resolve) {
+#ifdef SYS_openat2
+  struct open_how how = {};
+  how.flags = static_cast<uint64_t>(flags);
+  how.resolve = resolve;
+  return static_cast<int>(::syscall(SYS_openat2, at, name, &how, sizeof how));
+#else
+  (void)at, (void)name, (void)flags, (void)resolve;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+std::atomic<bool> g_no_openat2{false};
+
 // Walks `rel` (components separated by '/') down from the checked directory
-// `start`, whose path for messages is `shown`. Every component is opened with
-// O_NOFOLLOW on the fd of its parent and checked on its own fd; the last one
-// must be a regular file unless `last_is_dir`. `start` stays the caller's;
-// `rel` must name at least one component.
+// `start`, whose path for messages is `shown`, with open_trusted_at() per
+// component; the last one must be a regular file unless `last_is_dir`.
+// `start` stays the caller's; `rel` must name at least one component.
 Result<UniqueFd> walk_trusted(int start, std::string shown, std::string_view rel,
                               const TrustPolicy& trust, bool last_is_dir,
                               const std::string& whole) {
@@ -77,21 +79,10 @@ Result<UniqueFd> walk_trusted(int start, std::string shown, std::string_view rel
     if (shown != "/") shown += "/";
     shown += comp;
     const bool last = no_more_components(rel, pos);
-    const bool want_dir = !last || last_is_dir;
-    const int at = cur.valid() ? cur.get() : start;
-    int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (want_dir ? O_DIRECTORY : 0);
-    UniqueFd fd(::openat(at, comp.c_str(), flags));
-    if (!fd.valid()) {
-      int e = errno;
-      if (e == ELOOP || e == ENOTDIR) {
-        struct stat st;
-        if (fstatat(at, comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-          return Error::from_errno(ELOOP, shown + " is a symlink");
-      }
-      return Error::from_errno(e, "cannot open " + shown);
-    }
-    if (auto s = check_component(fd.get(), shown, trust, want_dir); !s) return s.error();
-    cur = std::move(fd);
+    const Node node = !last || last_is_dir ? Node::dir : Node::file;
+    auto fd = open_trusted_at(cur.valid() ? cur.get() : start, comp, shown, trust, node);
+    if (!fd) return fd.error();
+    cur = std::move(*fd);
     if (last) break;
   }
   if (!cur.valid()) return Error::from_errno(EINVAL, "no file named by " + whole);
@@ -101,11 +92,72 @@ Result<UniqueFd> walk_trusted(int start, std::string shown, std::string_view rel
 Result<UniqueFd> open_root(const TrustPolicy& trust) {
   UniqueFd dir(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir.valid()) return Error::from_errno(errno, "cannot open /");
-  if (auto s = check_component(dir.get(), "/", trust, true); !s) return s.error();
+  if (auto s = check_trusted(dir.get(), "/", trust, Node::dir); !s) return s.error();
   return dir;
 }
 
 }  // namespace
+
+Result<UniqueFd> open_component(int at, const std::string& name, const std::string& shown,
+                                Node node, int flags) {
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+    return Error::from_errno(EINVAL, "not a single path component: " + shown);
+  flags |= O_NOFOLLOW | O_CLOEXEC | (node == Node::dir ? O_DIRECTORY : 0);
+  int fd = -1;
+  if (!g_no_openat2.load(std::memory_order_relaxed)) {
+    fd = sys_openat2(at, name.c_str(), flags,
+                     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+    if (fd < 0 && errno == ENOSYS) g_no_openat2.store(true, std::memory_order_relaxed);
+  }
+  if (fd < 0 && (g_no_openat2.load(std::memory_order_relaxed) || errno == EPERM))
+    fd = ::openat(at, name.c_str(), flags);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ELOOP || e == ENOTDIR) {
+      struct stat st;
+      if (fstatat(at, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+        return Error::from_errno(ELOOP, shown + " is a symlink");
+    }
+    return Error::from_errno(e, "cannot open " + shown);
+  }
+  return UniqueFd(fd);
+}
+
+Status check_trusted(int fd, const std::string& shown, const TrustPolicy& trust, Node node) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
+  if (node == Node::dir && !S_ISDIR(st.st_mode))
+    return Error::from_errno(ENOTDIR, shown + " is not a directory");
+  if (st.st_uid != trust.owner)
+    return Error::from_errno(EPERM, shown + " is owned by uid " + std::to_string(st.st_uid) +
+                                        ", not " + std::to_string(trust.owner));
+  // A root-owned sticky directory (/tmp) is accepted as a parent: others may
+  // add entries but cannot replace ours, and the next component is checked
+  // in turn.
+  const bool others_write = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+  if (trust.owner_only_writes && others_write && !(node == Node::dir && (st.st_mode & S_ISVTX)))
+    return Error::from_errno(EPERM, shown + " is writable by group or others");
+  if (node == Node::file && !S_ISREG(st.st_mode))
+    return Error::from_errno(EINVAL, shown + " is not a regular file");
+  return Status::Ok();
+}
+
+Result<UniqueFd> open_trusted_at(int at, const std::string& name, const std::string& shown,
+                                 const TrustPolicy& trust, Node node) {
+  auto fd = open_component(at, name, shown, node);
+  if (!fd) return fd.error();
+  if (auto s = check_trusted(fd->get(), shown, trust, node); !s) return s.error();
+  return fd;
+}
+
+Result<UniqueFd> open_trusted_dir(const std::string& path, const TrustPolicy& trust) {
+  if (path.empty() || path.front() != '/')
+    return Error::from_errno(EINVAL, "not an absolute path: " + path);
+  auto root = open_root(trust);
+  if (!root) return root.error();
+  if (no_more_components(path, 0)) return root;
+  return walk_trusted(root->get(), "/", path, trust, true, path);
+}
 
 Result<UniqueFd> open_trusted(const std::string& path, const TrustPolicy& trust) {
   if (path.empty() || path.front() != '/')
@@ -119,18 +171,10 @@ Result<UniqueFd> open_trusted(const std::string& path, const TrustPolicy& trust)
 }
 
 Result<TrustedDir> TrustedDir::open(const std::string& path, const TrustPolicy& trust) {
-  if (path.empty() || path.front() != '/')
-    return Error::from_errno(EINVAL, "not an absolute path: " + path);
-  auto root = open_root(trust);
-  if (!root) return root.error();
+  auto fd = open_trusted_dir(path, trust);
+  if (!fd) return fd.error();
   TrustedDir d;
-  if (no_more_components(path, 0)) {
-    d.fd_ = std::move(*root);
-  } else {
-    auto fd = walk_trusted(root->get(), "/", path, trust, true, path);
-    if (!fd) return fd.error();
-    d.fd_ = std::move(*fd);
-  }
+  d.fd_ = std::move(*fd);
   d.path_ = path;
   while (d.path_.size() > 1 && d.path_.back() == '/') d.path_.pop_back();
   d.trust_ = trust;

@@ -22,15 +22,9 @@ std::string octal(mode_t m) {
   return std::string(buf, 4);
 }
 
-Status check_owned(int fd, const std::string& shown, DirOwner owner) {
-  struct stat st;
-  if (fstat(fd, &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
-  if (!S_ISDIR(st.st_mode)) return Error::from_errno(ENOTDIR, shown + " is not a directory");
-  if (st.st_uid != owner.uid)
-    return Error::from_errno(EPERM, shown + " is owned by uid " + std::to_string(st.st_uid) +
-                                        ", not " + std::to_string(owner.uid));
-  return Status::Ok();
-}
+// The app's directories need only be the user's: their mode is the user's
+// business (exact_mode aside), not a sign that someone else controls them.
+TrustPolicy owned_by(DirOwner owner) { return TrustPolicy{owner.uid, false}; }
 
 // Splits an absolute path into its components ("/a//b/" -> {"a", "b"}).
 std::vector<std::string> components_of(const std::string& path) {
@@ -53,49 +47,43 @@ Result<UniqueFd> ensure_owned_dirs(const OwnedDirSpec& spec, DirOwner owner) {
   UniqueFd cur(::open(spec.base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!cur.valid()) return Error::from_errno(errno, "cannot open " + spec.base);
   if (spec.base_owned_by_user)
-    if (auto s = check_owned(cur.get(), spec.base, owner); !s) return s.error();
+    if (auto s = check_trusted(cur.get(), spec.base, owned_by(owner), Node::dir); !s)
+      return s.error();
 
   std::string shown = spec.base == "/" ? "" : spec.base;
   for (const auto& comp : spec.components) {
     shown += "/" + comp;
     // Every launch but the first finds the directory: open it straight
-    // away, and mkdir only when it is missing.
-    constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    // away, and mkdir only when it is missing. Whatever is there then -
+    // ours or prepared by someone else - is checked on the fd we will use
+    // from here on, never again by name.
     bool created = false;
-    UniqueFd next(::openat(cur.get(), comp.c_str(), kFlags));
-    if (!next.valid() && errno == ENOENT) {
+    auto next = open_component(cur.get(), comp, shown, Node::dir);
+    if (!next && next.error().err == ENOENT) {
       created = ::mkdirat(cur.get(), comp.c_str(), spec.mode) == 0;
       if (!created && errno != EEXIST) return Error::from_errno(errno, "cannot create " + shown);
-      next = UniqueFd(::openat(cur.get(), comp.c_str(), kFlags));
+      next = open_component(cur.get(), comp, shown, Node::dir);
     }
-
-    // Whatever is there now - ours or prepared by someone else - is checked
-    // on the fd we will use from here on, never again by name.
-    if (!next.valid()) {
-      int e = errno;
-      struct stat st;
-      if (fstatat(cur.get(), comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-        return Error::from_errno(ELOOP, shown + " is a symlink");
-      return Error::from_errno(e, "cannot open " + shown);
-    }
+    if (!next) return next.error();
     if (created) {
       // mkdir's mode was cut by the caller's umask; set it exactly. When root
       // creates a directory for another user it hands it over, on the fd.
-      if (::fchmod(next.get(), spec.mode) != 0)
+      if (::fchmod(next->get(), spec.mode) != 0)
         return Error::from_errno(errno, "cannot set mode of " + shown);
-      if (::geteuid() != owner.uid && ::fchown(next.get(), owner.uid, owner.gid) != 0)
+      if (::geteuid() != owner.uid && ::fchown(next->get(), owner.uid, owner.gid) != 0)
         return Error::from_errno(errno,
                                  "cannot hand " + shown + " to uid " + std::to_string(owner.uid));
     }
-    if (auto s = check_owned(next.get(), shown, owner); !s) return s.error();
+    if (auto s = check_trusted(next->get(), shown, owned_by(owner), Node::dir); !s)
+      return s.error();
     if (spec.exact_mode) {
       struct stat st;
-      if (fstat(next.get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
+      if (fstat(next->get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
       if ((st.st_mode & 07777) != spec.mode)
         return Error::from_errno(
             EPERM, shown + " has mode " + octal(st.st_mode & 07777) + ", not " + octal(spec.mode));
     }
-    cur = std::move(next);
+    cur = std::move(*next);
   }
   return cur;
 }
@@ -121,13 +109,13 @@ namespace {
 // others may only search <tmp_dir>/confine (0711), not read it.
 Result<UniqueFd> open_exact_dir(int at, const std::string& name, uid_t uid, mode_t mode,
                                 const std::string& shown) {
-  UniqueFd fd(::openat(at, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd.valid()) {
-    const int e = errno == ENOTDIR ? ELOOP : errno;  // a symlink or a file planted there
-    return Error::from_errno(e, e == ENOENT ? "no " + shown : "cannot open " + shown);
+  auto fd = open_component(at, name, shown, Node::dir, O_PATH);
+  if (!fd) {
+    const int e = fd.error().err == ENOTDIR ? ELOOP : fd.error().err;  // a file planted there
+    return Error::from_errno(e, e == ENOENT ? "no " + shown : fd.error().message);
   }
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
+  if (::fstat(fd->get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
   if (st.st_uid != uid || (st.st_mode & 07777) != mode)
     return Error::from_errno(EPERM, shown + " is owned by uid " + std::to_string(st.st_uid) +
                                         " with mode " + octal(st.st_mode & 07777) + ", not uid " +
@@ -141,15 +129,16 @@ Result<UniqueFd> make_exact_dir(int at, const std::string& name, DirOwner owner,
                                 const std::string& shown) {
   if (::mkdirat(at, name.c_str(), mode) != 0 && errno != EEXIST)
     return Error::from_errno(errno, "cannot create " + shown);
-  UniqueFd fd(::openat(at, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd.valid()) return open_exact_dir(at, name, owner.uid, mode, shown);
+  auto fd = open_component(at, name, shown, Node::dir);
+  if (!fd) return open_exact_dir(at, name, owner.uid, mode, shown);
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
+  if (::fstat(fd->get(), &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
   // Only a directory that is ours already (made by us, or by a concurrent
   // launch as the same owner) is adjusted; anything else is refused below.
   if (st.st_uid == static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1)))) {
-    if (::fchmod(fd.get(), mode) != 0) return Error::from_errno(errno, "cannot set mode of " + shown);
-    if (st.st_uid != owner.uid && ::fchown(fd.get(), owner.uid, owner.gid) != 0)
+    if (::fchmod(fd->get(), mode) != 0)
+      return Error::from_errno(errno, "cannot set mode of " + shown);
+    if (st.st_uid != owner.uid && ::fchown(fd->get(), owner.uid, owner.gid) != 0)
       return Error::from_errno(errno, "cannot hand " + shown + " to uid " +
                                           std::to_string(owner.uid));
   }

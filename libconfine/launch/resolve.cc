@@ -13,33 +13,6 @@ namespace {
 // Largest launch record we accept; real ones are a few hundred bytes.
 constexpr size_t kMaxRecordSize = size_t{64} * 1024;
 
-// Root-owned and writable only by root; a sticky root-owned directory is
-// accepted as a parent because others cannot replace the entries we walk.
-Status check_trusted_dir(int fd, const std::string& shown) {
-  struct stat st;
-  if (fstat(fd, &st) != 0) return Error::from_errno(errno, "cannot stat " + shown);
-  if (!S_ISDIR(st.st_mode)) return Error::from_errno(ENOTDIR, shown + " is not a directory");
-  if (st.st_uid != 0)
-    return Error::from_errno(
-        EPERM, shown + " is owned by uid " + std::to_string(st.st_uid) + ", not root");
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
-    return Error::from_errno(EPERM, shown + " is writable by group or others");
-  return Status::Ok();
-}
-
-Result<UniqueFd> open_trusted_child(int parent, const std::string& comp, const std::string& shown) {
-  UniqueFd fd(::openat(parent, comp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!fd.valid()) {
-    int e = errno;
-    struct stat st;
-    if (fstatat(parent, comp.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-      return Error::from_errno(ELOOP, shown + " is a symlink");
-    return Error::from_errno(e, "cannot open " + shown);
-  }
-  if (auto s = check_trusted_dir(fd.get(), shown); !s) return s.error();
-  return fd;
-}
-
 Resolution fail(int code, std::string message) {
   Resolution r;
   r.exit_code = code;
@@ -55,29 +28,6 @@ Resolution fail_lookup(const Error& e, const std::string& app, const std::string
 }
 
 }  // namespace
-
-Result<UniqueFd> open_trusted_dir(const std::string& path) {
-  if (path.empty() || path.front() != '/')
-    return Error::from_errno(EINVAL, "not an absolute path: " + path);
-  UniqueFd dir(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir.valid()) return Error::from_errno(errno, "cannot open /");
-  if (auto s = check_trusted_dir(dir.get(), "/"); !s) return s.error();
-  std::string shown;
-  size_t pos = 1;
-  while (pos < path.size()) {
-    size_t next = path.find('/', pos);
-    if (next == std::string::npos) next = path.size();
-    std::string comp = path.substr(pos, next - pos);
-    pos = next + 1;
-    if (comp.empty() || comp == ".") continue;
-    if (comp == "..") return Error::from_errno(EINVAL, "'..' in trusted path " + path);
-    shown += "/" + comp;
-    auto fd = open_trusted_child(dir.get(), comp, shown);
-    if (!fd) return fd.error();
-    dir = std::move(*fd);
-  }
-  return dir;
-}
 
 Resolution resolve_app(const Layout& layout, std::string_view app_arg) {
   const std::string app(app_arg);
@@ -110,7 +60,7 @@ Resolution resolve_app(const Layout& layout, std::string_view app_arg) {
 
   ResolvedApp out;
   out.install_dir = layout.install_dir(ref->key, version);
-  auto inst = open_trusted_child(pkg->get(), version, out.install_dir);
+  auto inst = open_trusted_at(pkg->get(), version, out.install_dir, {}, Node::dir);
   if (!inst)
     return fail_lookup(inst.error(), app,
                        "version " + version + " of " + ref->key.str() + " is not installed");

@@ -50,9 +50,4 @@ struct Resolution {
 // bit. Everything else (untrusted paths, a bad record, I/O errors) is 125.
 Resolution resolve_app(const Layout& layout, std::string_view app);
 
-// Opens absolute directory `path` without following symlinks, requiring every
-// component (including `path`) to be owned by root and not writable by group
-// or others, unless it is a sticky directory. Errors: ELOOP, EPERM, ENOENT...
-Result<UniqueFd> open_trusted_dir(const std::string& path);
-
 }  // namespace confine::launch

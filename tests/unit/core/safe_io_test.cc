@@ -3,7 +3,12 @@
 // fd; it must refuse exactly what open_trusted() refuses.
 #include "core/safe_io.h"
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -110,6 +115,72 @@ TEST_F(TrustedDirTest, OpenRefusesAnUntrustedDirectory) {
   auto link = TrustedDir::open(tmp / "plink");
   ASSERT_FALSE(link);
   EXPECT_EQ(link.error().err, ELOOP);
+}
+
+// The one primitive every trusted walk is made of (resolve.cc and
+// app_dirs.cc use it directly): one component, never a symlink.
+TEST_F(TrustedDirTest, OneComponentAtATimeNeverASymlink) {
+  auto dir = open_trusted_dir(tmp / "policy");
+  ASSERT_TRUE(dir) << dir.error().describe();
+  auto ok = open_trusted_at(dir->get(), "grants", tmp / "policy/grants", {}, Node::dir);
+  ASSERT_TRUE(ok) << ok.error().describe();
+  ASSERT_EQ(::symlink((tmp / "policy/grants").c_str(), (tmp / "policy/gl").c_str()), 0);
+  auto link = open_trusted_at(dir->get(), "gl", tmp / "policy/gl", {}, Node::dir);
+  ASSERT_FALSE(link);
+  EXPECT_EQ(link.error().err, ELOOP);
+  EXPECT_NE(link.error().message.find("is a symlink"), std::string::npos) << link.error().message;
+  // A name is one component: never a path that could climb or descend.
+  EXPECT_EQ(open_component(dir->get(), "..", "..", Node::dir).error().err, EINVAL);
+  EXPECT_EQ(open_component(dir->get(), "grants/app", "x", Node::file).error().err, EINVAL);
+  EXPECT_EQ(open_trusted_dir(tmp / "policy/grants/app").error().err, ENOTDIR);
+}
+
+// A user's own directory only needs to be the user's; root's artifacts may
+// not be writable by anyone else.
+TEST_F(TrustedDirTest, OwnerOnlyWritesIsThePolicysChoice) {
+  ASSERT_EQ(::chmod((tmp / "policy/grants").c_str(), 0775), 0);
+  auto dir = open_trusted_dir(tmp / "policy");
+  ASSERT_TRUE(dir);
+  auto strict = open_trusted_at(dir->get(), "grants", "grants", {}, Node::dir);
+  ASSERT_FALSE(strict);
+  EXPECT_EQ(strict.error().err, EPERM);
+  auto owned = open_trusted_at(dir->get(), "grants", "grants", {0, false}, Node::dir);
+  EXPECT_TRUE(owned) << owned.error().describe();
+  auto other = open_trusted_at(dir->get(), "grants", "grants", {65534, false}, Node::dir);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().err, EPERM);
+}
+
+// Where openat2 is refused (a kernel before 5.6: ENOSYS; a container's
+// seccomp profile older than it: EPERM), the walk falls back to openat with
+// O_NOFOLLOW and refuses exactly the same things.
+TEST_F(TrustedDirTest, WithoutOpenat2TheWalkRefusesTheSame) {
+  ASSERT_EQ(::symlink((tmp / "policy/grants").c_str(), (tmp / "policy/gl").c_str()), 0);
+  for (int err : {ENOSYS, EPERM}) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      struct sock_filter code[] = {
+          BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+          BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | static_cast<uint32_t>(err)),
+          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      };
+      struct sock_fprog prog = {sizeof code / sizeof code[0], code};
+      if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+          ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+        ::_exit(10);
+      if (::syscall(SYS_openat2, AT_FDCWD, "/", nullptr, 0) != -1 || errno != err) ::_exit(11);
+      auto text = read_trusted(tmp / "policy/grants/app", 1024);
+      if (!text || *text != "capability net_raw\n") ::_exit(12);
+      if (open_trusted(tmp / "policy/gl/app").error().err != ELOOP) ::_exit(13);
+      ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "openat2 refused with errno " << err;
+  }
 }
 
 }  // namespace
