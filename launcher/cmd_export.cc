@@ -59,8 +59,8 @@ int run_export(const Invocation& inv) {
   }
   for (const auto& [rel, content] : out.files) {
     const std::string path = output + "/" + rel;
-    make_dirs(std::filesystem::path(path).parent_path().string(), 0755);
-    atomic_write(path, content, 0644);
+    throw_if_error(make_dirs(std::filesystem::path(path).parent_path().string(), 0755));
+    throw_if_error(atomic_write(path, content, 0644));
     std::cout << path << "\n";
   }
   return 0;

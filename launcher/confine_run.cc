@@ -25,7 +25,7 @@
 
 #include "core/config.h"
 #include "core/safe_io.h"
-#include "launch/resolve.h"
+#include "launch/locate.h"
 #include "launch/run.h"
 
 namespace {

@@ -67,7 +67,7 @@ class AppArmorInstallStep final : public install::InstallStep {
 
   void prepare(install::InstallContext& ctx) override {
     const Layout& layout = ctx.layout;
-    make_dirs(layout.apparmor_dir(), 0755);
+    throw_if_error(make_dirs(layout.apparmor_dir(), 0755));
     // One private staging directory per install, beside the final files so
     // that commit is a rename. Its name starts with '.', which reload skips.
     std::string tmpl = layout.apparmor_dir() + "/.staging-XXXXXX";
@@ -89,7 +89,7 @@ class AppArmorInstallStep final : public install::InstallStep {
       // The staged file carries the final name: apparmor_parser names its
       // cache entry after the file.
       const std::string staged = staging_ + "/" + app.id.str();
-      atomic_write(staged, text, 0644);
+      throw_if_error(atomic_write(staged, text, 0644));
       validate_profile(staged, app.id, ctx.config, describe(ctx, app));
       app.layers.push_back("apparmor");
     }

@@ -254,7 +254,7 @@ void validate_profile(const std::string& profile_file, const AppId& id, const Co
 void load_profile(const std::string& profile_file, const Config& config) {
   fault_point_or_throw("install: load profile");
   const Layout layout(config);
-  make_dirs(layout.apparmor_cache_dir(), 0700);
+  throw_if_error(make_dirs(layout.apparmor_cache_dir(), 0700));
   // -r replaces atomically: the kernel swaps the old profile for the new one
   // only once the new one is fully unpacked. -T -W: compile afresh and
   // refresh the cache that apparmor-reload uses at boot.
@@ -324,7 +324,7 @@ ReloadReport reload_all(const Config& config) {
   }
   closedir(d);
   std::sort(names.begin(), names.end());
-  make_dirs(layout.apparmor_cache_dir(), 0700);
+  throw_if_error(make_dirs(layout.apparmor_cache_dir(), 0700));
   for (const auto& n : names) {
     const std::string path = dir + "/" + n;
     std::string why;

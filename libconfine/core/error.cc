@@ -15,8 +15,4 @@ std::string Error::describe() const {
   return message + ": " + std::strerror(err);
 }
 
-void throw_if_error(const Status& s) {
-  if (!s.ok()) throw ConfineError(s.error());
-}
-
 }  // namespace confine

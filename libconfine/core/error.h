@@ -4,6 +4,10 @@
 // the file and field they are about. The launch path (confine-run) never
 // throws on purpose: each step returns a Status, read top to bottom as "do the
 // step, or fail", and the launcher stops at the first error with exit 125.
+// Everything in confine_core and confine_launch returns Status or Result;
+// the helpers that turn one into an exception (throw_if_error,
+// value_or_throw, fault_point_or_throw) are defined in confine_install, so a
+// launch-path call to one is a link error of confine-run.
 #pragma once
 
 #include <optional>
@@ -19,9 +23,12 @@ namespace confine {
 struct Error {
   int err = 0;
   std::string message;
+  // The exit status this error calls for where the code that made it knows
+  // better than its caller (confine-run's 126 and 127); 0: the caller's own.
+  int exit_status = 0;
 
   // Captures errno-style code `e` with a description of the failed operation.
-  static Error from_errno(int e, std::string what) { return Error{e, std::move(what)}; }
+  static Error from_errno(int e, std::string what) { return Error{e, std::move(what), 0}; }
   // Prepends context: "ctx: message". Keeps the errno.
   Error context(std::string_view ctx) const;
   // "message: strerror(err)" (or just the message when err == 0).
@@ -69,9 +76,10 @@ class [[nodiscard]] Result {
 // complete user-facing message without the "<command>: error: " prefix.
 class ConfineError : public std::runtime_error {
  public:
-  explicit ConfineError(const std::string& msg, int err = 0)
-      : std::runtime_error(msg), err_(err) {}
-  explicit ConfineError(const Error& e) : std::runtime_error(e.describe()), err_(e.err) {}
+  explicit ConfineError(const std::string& msg, int err = 0) : std::runtime_error(msg), err_(err) {}
+  // what() is e.describe(), already ending in strerror: err() is 0 so that
+  // it is not printed twice.
+  explicit ConfineError(const Error& e) : std::runtime_error(e.describe()), err_(0) {}
   int err() const { return err_; }
 
  private:
@@ -79,7 +87,7 @@ class ConfineError : public std::runtime_error {
 };
 
 // Throws ConfineError when `s` failed; for install-path code calling shared
-// Status-returning helpers.
+// Status-returning helpers. Defined in confine_install (install/throwing.cc).
 void throw_if_error(const Status& s);
 template <class T>
 T value_or_throw(Result<T> r) {

@@ -44,9 +44,5 @@ Status fault_point(const char* name, const char* detail) {
   return Error::from_errno(EIO, "injected fault at " + point);
 }
 
-void fault_point_or_throw(const char* name, const char* detail) {
-  if (Status s = fault_point(name, detail); !s) throw ConfineError(s.error().message, s.error().err);
-}
-
 }  // namespace confine
 #endif

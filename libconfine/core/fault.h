@@ -18,7 +18,8 @@ namespace confine {
 // one to fail. `detail` names the instance (a step's name) without the
 // caller building a string in the shipped build.
 Status fault_point(const char* name, const char* detail = "");
-// The same for code that reports errors by throwing ConfineError.
+// The same for code that reports errors by throwing ConfineError. Defined
+// in confine_install (install/throwing.cc): confine-run cannot call it.
 void fault_point_or_throw(const char* name, const char* detail = "");
 #else
 inline Status fault_point(const char*, const char* = "") {

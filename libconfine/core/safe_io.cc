@@ -1,11 +1,10 @@
 #include "core/safe_io.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <linux/openat2.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -230,8 +229,7 @@ Result<std::string> read_trusted(const std::string& path, size_t max_size,
   return text;
 }
 
-void make_dirs(const std::string& path, mode_t mode) {
-  std::error_code ec;
+Status make_dirs(const std::string& path, mode_t mode) {
   std::filesystem::path p(path);
   std::string cur;
   for (const auto& part : p) {
@@ -241,52 +239,47 @@ void make_dirs(const std::string& path, mode_t mode) {
     }
     cur += (cur.empty() || cur.back() == '/' ? "" : "/") + part.string();
     if (::mkdir(cur.c_str(), mode) != 0 && errno != EEXIST)
-      throw ConfineError("cannot create directory " + cur, errno);
+      return Error::from_errno(errno, "cannot create directory " + cur);
   }
   struct stat st;
   if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    throw ConfineError("cannot create directory " + path + ": not a directory", ENOTDIR);
+    return Error::from_errno(ENOTDIR, "cannot create directory " + path);
+  return Status::Ok();
 }
 
-void atomic_write(const std::string& path, const std::string& content, mode_t mode) {
-  fault_point_or_throw("install: write");
+Status atomic_write(const std::string& path, const std::string& content, mode_t mode) {
+  if (Status f = fault_point("install: write"); !f) return f;
   auto slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash ? slash : 1);
   std::string tmpl = path + ".tmp.XXXXXX";
   int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) throw ConfineError("cannot create temporary file beside " + path, errno);
-  auto fail = [&](const std::string& what) {
-    int e = errno;
-    ::close(fd);
+  if (fd < 0) return Error::from_errno(errno, "cannot create temporary file beside " + path);
+  // Every failure removes the temporary file: nothing half-written stays.
+  auto fail = [&](const std::string& what, bool open) {
+    const int e = errno;
+    if (open) ::close(fd);
     ::unlink(tmpl.c_str());
-    throw ConfineError(what + " " + path, e);
+    return Error::from_errno(e, what + " " + path);
   };
-  if (::fchmod(fd, mode) != 0) fail("cannot set mode of");
+  if (::fchmod(fd, mode) != 0) return fail("cannot set mode of", true);
   size_t off = 0;
   while (off < content.size()) {
     ssize_t n = ::write(fd, content.data() + off, content.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("cannot write");
+      return fail("cannot write", true);
     }
     off += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) fail("cannot fsync");
-  if (::close(fd) != 0) {
-    int e = errno;
-    ::unlink(tmpl.c_str());
-    throw ConfineError("cannot close " + path, e);
-  }
-  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmpl.c_str());
-    throw ConfineError("cannot rename into place " + path, e);
-  }
+  if (::fsync(fd) != 0) return fail("cannot fsync", true);
+  if (::close(fd) != 0) return fail("cannot close", false);
+  if (::rename(tmpl.c_str(), path.c_str()) != 0) return fail("cannot rename into place", false);
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
   }
+  return Status::Ok();
 }
 
 }  // namespace confine

@@ -6,7 +6,7 @@
 // kernel lacks openat2) and checks the opened fd against a TrustPolicy. Every
 // trusted walk in confine is made of it: open_trusted() and
 // open_trusted_dir() from "/", TrustedDir below a checked directory, the
-// launcher's package and install directories (launch/resolve.cc) and the
+// launcher's package and install directories (launch/locate.cc) and the
 // directories it creates for the app (launch/app_dirs.cc, which creates a
 // missing component and then checks it the same way).
 //
@@ -120,9 +120,10 @@ class TrustedDir {
 // Reads all of fd (at most max_size bytes).
 Result<std::string> read_fd(int fd, size_t max_size);
 
-// Install path. Writes `content` to `path` atomically with `mode`.
-void atomic_write(const std::string& path, const std::string& content, mode_t mode = 0644);
+// Install path. Writes `content` to `path` atomically with `mode`; on any
+// failure the temporary file is gone and `path` is as it was.
+Status atomic_write(const std::string& path, const std::string& content, mode_t mode = 0644);
 // Creates `path` and its parents with `mode` (existing dirs are left alone).
-void make_dirs(const std::string& path, mode_t mode = 0755);
+Status make_dirs(const std::string& path, mode_t mode = 0755);
 
 }  // namespace confine

@@ -26,7 +26,7 @@ constexpr size_t kMaxFile = size_t{256} * 1024;
 class AssignmentsLock {
  public:
   explicit AssignmentsLock(const Layout& l) {
-    make_dirs(l.devices_dir(), 0755);
+    throw_if_error(make_dirs(l.devices_dir(), 0755));
     const std::string path = l.devices_dir() + "/.lock";
     fd_ = UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd_.valid()) throw ConfineError("cannot open " + path, errno);
@@ -58,7 +58,7 @@ void write_locked(const Layout& l, const PackageKey& k, const std::vector<Assign
       text += std::string(kNodePrefix) + n + "\n";
     }
   }
-  atomic_write(path, text, 0644);
+  throw_if_error(atomic_write(path, text, 0644));
 }
 
 }  // namespace

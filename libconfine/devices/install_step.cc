@@ -50,7 +50,7 @@ class DevicesInstallStep final : public install::InstallStep {
 
   void prepare(install::InstallContext& ctx) override {
     stale_assignments_ = assignments_are_stale(ctx.layout, ctx.meta.key(), ctx.meta.version);
-    make_dirs(grants_dir(ctx.config), 0755);
+    throw_if_error(make_dirs(grants_dir(ctx.config), 0755));
     for (auto& app : ctx.apps) {
       const std::string text = serialize_grants(grants_of(app), app.id);
       files_.stage(grants_path(ctx.config, app.id), text);

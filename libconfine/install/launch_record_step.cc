@@ -35,8 +35,8 @@ class LaunchRecordStep final : public InstallStep {
   // Each record is replaced atomically. A failure part-way leaves the others
   // old or new, each whole (for a new version they are new files).
   void commit(InstallContext& ctx) override {
-    make_dirs(ctx.layout.launch_dir(), 0755);
-    for (const auto& [path, text] : records_) atomic_write(path, text, 0644);
+    throw_if_error(make_dirs(ctx.layout.launch_dir(), 0755));
+    for (const auto& [path, text] : records_) throw_if_error(atomic_write(path, text, 0644));
     records_.clear();
   }
 

@@ -14,7 +14,7 @@ namespace confine::install {
 
 void StagedFiles::stage(const std::string& final_path, const std::string& content, mode_t mode) {
   finals_.push_back(final_path);  // before writing: discard() removes a partial file too
-  atomic_write(staged_path(final_path), content, mode);
+  throw_if_error(atomic_write(staged_path(final_path), content, mode));
 }
 
 void StagedFiles::commit() {

@@ -154,12 +154,12 @@ class UnitsStep final : public InstallStep {
   void commit(InstallContext& ctx) override {
     if (units_.empty()) return;
     const std::string& dir = ctx.config.units_dir;
-    make_dirs(dir, 0755);
+    throw_if_error(make_dirs(dir, 0755));
     for (auto& u : units_) {
-      atomic_write(u.path, u.text, 0644);
+      throw_if_error(atomic_write(u.path, u.text, 0644));
       u.written = true;
       if (!u.previous) {
-        make_dirs(dir + "/" + kWantedBy + ".wants", 0755);
+        throw_if_error(make_dirs(dir + "/" + kWantedBy + ".wants", 0755));
         replace_symlink(u.path, wants_link(dir, u.name));
         u.linked = true;
       }
@@ -188,7 +188,7 @@ class UnitsStep final : public InstallStep {
         if (!u.written) continue;
         changed = true;
         if (u.previous)
-          atomic_write(u.path, *u.previous, 0644);
+          throw_if_error(atomic_write(u.path, *u.previous, 0644));
         else
           unlink_quietly(u.path);
       } catch (...) {

@@ -28,7 +28,7 @@ class LandlockInstallStep final : public install::InstallStep {
   const char* name() const override { return "landlock"; }
 
   void prepare(install::InstallContext& ctx) override {
-    make_dirs(ctx.layout.landlock_dir(), 0755);
+    throw_if_error(make_dirs(ctx.layout.landlock_dir(), 0755));
     for (auto& app : ctx.apps) {
       if (!app.raw_apparmor.empty() || app.entry->security_policy) continue;
       files_.stage(ctx.layout.landlock_rules(app.id),

@@ -5,8 +5,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 
@@ -14,7 +14,7 @@
 #include "core/layout.h"
 #include "launch/app_dirs.h"
 #include "launch/environment.h"
-#include "launch/resolve.h"
+#include "launch/locate.h"
 #include "launch/run_as.h"
 #include "launch/steps.h"
 
@@ -117,11 +117,15 @@ void raw_write_stderr(const char* s) {
 int run_app(const RunRequest& req) {
   const Layout layout(req.config);
 
-  // 1. Resolve APP to a trusted launch record and install dir.
-  Resolution res = resolve_app(layout, req.app);
-  if (res.exit_code != 0) return fail(res.exit_code, res.message);
-  ResolvedApp& app = res.app;
-  if (auto f = fault_point("launch: resolve"); !f) return fail(kExitCannotRun, f.error().describe());
+  // 1. Locate APP: a trusted launch record and install dir.
+  auto located = locate_app(layout, req.app);
+  if (!located) {
+    const Error& e = located.error();
+    return fail(e.exit_status ? e.exit_status : kExitCannotRun, e.describe());
+  }
+  LocatedApp& app = *located;
+  if (auto f = fault_point("launch: resolve"); !f)
+    return fail(kExitCannotRun, f.error().describe());
   const AppId& id = app.record.id;
 
   // 2. Directories. They belong to the real user: the one who ran us, never
@@ -157,7 +161,8 @@ int run_app(const RunRequest& req) {
   const bool raised = uid != 0 && getauxval(AT_SECURE) != 0;
   auto tmp = ensure_tmp_dir(layout, id, owner, raised);
   if (!tmp) return fail(kExitCannotRun, tmp.error().describe());
-  if (auto f = fault_point("launch: tmp dir"); !f) return fail(kExitCannotRun, f.error().describe());
+  if (auto f = fault_point("launch: tmp dir"); !f)
+    return fail(kExitCannotRun, f.error().describe());
 
   // 3. Environment, built now as the final envp strings.
   AppEnvironmentInput env_in{id,   app.install_dir, layout.data_dir(id.key, id.version), *user_data,
@@ -181,8 +186,12 @@ int run_app(const RunRequest& req) {
   LaunchContext ctx{req.config, layout, app.record, uid, gid, raised, {}, {}};
   ctx.policy_dir = &app.policy_dir;
   ctx.run_as = run_as;
-  ctx.paths = {app.install_dir, env_in.data_dir, *user_data,
-               *tmp,            home,            Layout::runtime_dir(id.key)};  // Landlock's variables
+  ctx.paths = {app.install_dir,
+               env_in.data_dir,
+               *user_data,
+               *tmp,
+               home,
+               Layout::runtime_dir(id.key)};  // Landlock's variables
   std::vector<std::unique_ptr<LaunchStep>> steps = launch_steps();
   for (auto& step : steps) {
     Status s = step->prepare(ctx);

@@ -44,7 +44,7 @@ struct LaunchContext {
   // What the prepared steps will hold: each sets its own fields in
   // prepare(); run_app() computes the coverage from them.
   LayerFacts layers = {};
-  // policy_dir as resolve_app() opened and checked it: artifacts below it are
+  // policy_dir as locate_app() opened and checked it: artifacts below it are
   // read from its fd (read_artifact) instead of walking from "/" each time.
   // Null (tests that build a context by hand): each file is walked from "/".
   const TrustedDir* policy_dir = nullptr;

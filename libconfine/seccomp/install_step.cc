@@ -19,7 +19,7 @@ class SeccompInstallStep final : public install::InstallStep {
   // Compiles every app first; nothing live changes here. The staged files
   // are complete (fsynced) so that commit() is only renames.
   void prepare(install::InstallContext& ctx) override {
-    make_dirs(ctx.layout.seccomp_dir(), 0755);
+    throw_if_error(make_dirs(ctx.layout.seccomp_dir(), 0755));
     for (auto& app : ctx.apps) {
       CompiledFilter compiled;
       try {

@@ -117,7 +117,7 @@ TEST_F(TrustedDirTest, OpenRefusesAnUntrustedDirectory) {
   EXPECT_EQ(link.error().err, ELOOP);
 }
 
-// The one primitive every trusted walk is made of (resolve.cc and
+// The one primitive every trusted walk is made of (locate.cc and
 // app_dirs.cc use it directly): one component, never a symlink.
 TEST_F(TrustedDirTest, OneComponentAtATimeNeverASymlink) {
   auto dir = open_trusted_dir(tmp / "policy");

@@ -44,10 +44,10 @@ void FakeStep::prepare(InstallContext& ctx) {
 
 void FakeStep::commit(InstallContext& ctx) {
   log_->calls.push_back("commit");
-  make_dirs(ctx.config.policy_dir + "/fake", 0755);
+  throw_if_error(make_dirs(ctx.config.policy_dir + "/fake", 0755));
   // Commits the first artifact, then fails: a partial commit to undo.
   for (const auto& id : staged_) {
-    atomic_write(ctx.config.policy_dir + "/fake/" + id.str(), "artifact\n", 0644);
+    throw_if_error(atomic_write(ctx.config.policy_dir + "/fake/" + id.str(), "artifact\n", 0644));
     if (fail_ == FailIn::Commit) throw ConfineError("fake: commit failed");
   }
   staged_.clear();

@@ -1,5 +1,5 @@
-// Resolving the APP argument of confine-run to an installed app: the first
-// launch step (docs/architecture.md, "Launch order").
+// Locating the installed app the APP argument of confine-run names: the
+// first launch step (docs/architecture.md, "Launch order").
 //
 // APP is an APP_ID or `<key>_<app>`; for the latter the version is the target
 // of `<apps_dir>/<key>/current`, read with readlinkat() on the fd of the
@@ -27,7 +27,7 @@ inline constexpr int kExitCannotRun = 125;      // could not confine or start it
 inline constexpr int kExitNotExecutable = 126;  // the app's file is not executable
 inline constexpr int kExitNoSuchApp = 127;      // no such app
 
-struct ResolvedApp {
+struct LocatedApp {
   LaunchRecord record;      // record.id is the resolved APP_ID
   std::string install_dir;  // <apps_dir>/<key>/<version>
   std::string exec_path;    // <install_dir>/<record.exec>
@@ -35,19 +35,12 @@ struct ResolvedApp {
   TrustedDir policy_dir;    // the verified policy_dir, for every artifact of the launch
 };
 
-// The outcome of resolve_app(): exit_code 0 and `app` filled, or the exit
-// status to use (125, 126, 127) and the message to print after
-// "confine-run: error: ".
-struct Resolution {
-  int exit_code = 0;
-  std::string message;
-  ResolvedApp app;
-};
-
 // No such app (127): APP is not a valid name, the package, version, current
 // link or launch record does not exist, or the app's file is missing.
 // Not executable (126): the app's file is not a regular file with an execute
 // bit. Everything else (untrusted paths, a bad record, I/O errors) is 125.
-Resolution resolve_app(const Layout& layout, std::string_view app);
+// The error's exit_status is that status; its describe() is the message to
+// print after "confine-run: error: ".
+Result<LocatedApp> locate_app(const Layout& layout, std::string_view app);
 
 }  // namespace confine::launch

@@ -1,4 +1,4 @@
-#include "launch/resolve.h"
+#include "launch/locate.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,23 +13,22 @@ namespace {
 // Largest launch record we accept; real ones are a few hundred bytes.
 constexpr size_t kMaxRecordSize = size_t{64} * 1024;
 
-Resolution fail(int code, std::string message) {
-  Resolution r;
-  r.exit_code = code;
-  r.message = std::move(message);
-  return r;
+Error fail(int status, std::string message, int err = 0) {
+  Error e = Error::from_errno(err, std::move(message));
+  e.exit_status = status;
+  return e;
 }
 
 // ENOENT on the way to something that should exist means it is not
 // installed (127); any other failure is a launch that must not go on (125).
-Resolution fail_lookup(const Error& e, const std::string& app, const std::string& what) {
+Error fail_lookup(const Error& e, const std::string& app, const std::string& what) {
   if (e.err == ENOENT) return fail(kExitNoSuchApp, "no such app \"" + app + "\": " + what);
-  return fail(kExitCannotRun, e.describe());
+  return fail(kExitCannotRun, e.message, e.err);
 }
 
 }  // namespace
 
-Resolution resolve_app(const Layout& layout, std::string_view app_arg) {
+Result<LocatedApp> locate_app(const Layout& layout, std::string_view app_arg) {
   const std::string app(app_arg);
   auto ref = AppRef::parse(app_arg);
   if (!ref) return fail(kExitNoSuchApp, "no such app: " + ref.error().message);
@@ -58,7 +57,7 @@ Resolution resolve_app(const Layout& layout, std::string_view app_arg) {
       return fail(kExitCannotRun, layout.current_link(ref->key) + ": " + *bad);
   }
 
-  ResolvedApp out;
+  LocatedApp out;
   out.install_dir = layout.install_dir(ref->key, version);
   auto inst = open_trusted_at(pkg->get(), version, out.install_dir, {}, Node::dir);
   if (!inst)
@@ -82,7 +81,7 @@ Resolution resolve_app(const Layout& layout, std::string_view app_arg) {
                        "package " + ref->key.str() + " " + version + " has no app \"" + ref->app +
                            "\" (no launch record " + record_path + ")");
   auto record = LaunchRecord::parse(*text, record_path);
-  if (!record) return fail(kExitCannotRun, record.error().describe());
+  if (!record) return fail(kExitCannotRun, record.error().message, record.error().err);
   if (!(record->id == id))
     return fail(kExitCannotRun,
                 record_path + ": app_id \"" + record->id.str() + "\" does not match the file name");
@@ -98,14 +97,12 @@ Resolution resolve_app(const Layout& layout, std::string_view app_arg) {
     if (e == ENOENT)
       return fail(kExitNoSuchApp,
                   "no such app \"" + app + "\": " + out.exec_path + " does not exist");
-    return fail(kExitCannotRun, Error::from_errno(e, "cannot stat " + out.exec_path).describe());
+    return fail(kExitCannotRun, "cannot stat " + out.exec_path, e);
   }
   if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
     return fail(kExitNotExecutable, out.exec_path + " is not an executable file");
 
-  Resolution r;
-  r.app = std::move(out);
-  return r;
+  return out;
 }
 
 }  // namespace confine::launch
