@@ -100,9 +100,6 @@ std::vector<AppId> change_and_regenerate(const Invocation& inv, const PackageKey
 
 int hw_assign(const Invocation& inv) {
   HwArgs a = parse_args(inv, true, true);
-  // Generated files are read by confine-run, possibly without root's DAC
-  // override: their modes must not depend on the umask.
-  ::umask(022);
   PackageKey key = devices::installed_package(inv.config, a.key);
   devices::DeviceRule rule = devices::device_rule(a.device, a.all_minors, a.access);
   devices::Assignment asg = devices::make_assignment(a.device, rule);
@@ -121,7 +118,6 @@ int hw_assign(const Invocation& inv) {
 
 int hw_unassign(const Invocation& inv) {
   HwArgs a = parse_args(inv, true, true);
-  ::umask(022);
   PackageKey key = devices::installed_package(inv.config, a.key);
   devices::DeviceRule rule = devices::device_rule(a.device, a.all_minors, a.access);
   auto ids = change_and_regenerate(

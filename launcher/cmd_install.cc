@@ -10,9 +10,6 @@ namespace confine::cli {
 namespace {
 
 int run_install(const Invocation& inv) {
-  // Generated files and directories are read by confine-run, possibly
-  // without root's DAC override: their modes must not depend on the umask.
-  ::umask(022);
   std::string origin;
   std::string dir;
   for (size_t i = 0; i < inv.args.size(); ++i) {

@@ -11,9 +11,6 @@ namespace confine::cli {
 namespace {
 
 int run_remove(const Invocation& inv) {
-  // Generated files and directories are read by confine-run, possibly
-  // without root's DAC override: their modes must not depend on the umask.
-  ::umask(022);
   std::vector<std::string> pos;
   bool keep_data = false;
   for (const auto& a : inv.args) {

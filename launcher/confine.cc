@@ -1,4 +1,6 @@
 // confine: install-time tool. `confine [--config FILE] COMMAND [ARGS...]`.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -69,6 +71,10 @@ void print_json(const nlohmann::json& j) {
 static int run_main(int argc, char** argv) {
   using namespace confine;
   using namespace confine::cli;
+  // What confine writes (policy, units, records, package trees) is read by
+  // confine-run, possibly without root's DAC override: no mode may depend
+  // on the caller's umask. Set once, for every subcommand.
+  ::umask(022);
   spdlog::set_pattern("%v");
   std::string config_path;
   bool config_given = false;

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/json.h"
+
 namespace confine {
 namespace {
 
@@ -21,13 +23,9 @@ std::string_view to_string(LayerMode m) {
 }
 
 Result<Config> parse_config(const std::string& text, const std::string& origin) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    // Not only parse_error: a number beyond double's range throws out_of_range.
-    return Error{0, origin + ": not valid JSON: " + e.what()};
-  }
+  auto parsed = parse_json_strict(text);
+  if (!parsed) return parsed.error().context(origin);
+  const json& j = *parsed;
   if (!j.is_object()) return Error{0, origin + ": the top level must be a JSON object"};
 
   Config c;

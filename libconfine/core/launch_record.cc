@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/coverage.h"
+#include "core/lines.h"
 
 namespace confine {
 
@@ -93,15 +94,11 @@ std::string LaunchRecord::serialize() const {
 
 Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::string& origin) {
   std::map<std::string, std::string> kv;
-  size_t start = 0;
-  int lineno = 0;
-  while (start < text.size()) {
-    ++lineno;
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos)
-      return Error{0, origin + ":" + std::to_string(lineno) + ": missing final newline"};
-    std::string line = text.substr(start, end - start);
-    start = end + 1;
+  LineReader lines(text);
+  std::string_view view;
+  while (lines.next(view)) {
+    const int lineno = lines.lineno();
+    const std::string line(view);
     auto eq = line.find('=');
     if (eq == std::string::npos)
       return Error{0, origin + ":" + std::to_string(lineno) + ": expected key=value"};
@@ -112,6 +109,8 @@ Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::str
     if (!kv.emplace(key, line.substr(eq + 1)).second)
       return Error{0, origin + ":" + std::to_string(lineno) + ": duplicate key \"" + key + "\""};
   }
+  if (lines.unterminated())
+    return Error{0, origin + ":" + std::to_string(lines.lineno()) + ": missing final newline"};
   for (const char* k : {"format", "app_id", "type", "exec", "layers"})
     if (!kv.contains(k)) return Error{0, origin + ": missing key \"" + std::string(k) + "\""};
   if (kv["format"] != "1")

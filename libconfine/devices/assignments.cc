@@ -14,6 +14,7 @@
 
 #include "apparmor/profile.h"
 #include "core/error.h"
+#include "core/lines.h"
 #include "core/safe_io.h"
 #include "install/installed.h"
 
@@ -158,13 +159,11 @@ std::vector<Assignment> read_assignments(const Layout& l, const PackageKey& k) {
   // #node lines attached to the rule above them.
   auto rules = value_or_throw(parse_rules(text, path));
   std::vector<Assignment> out;
-  size_t start = 0;
-  int lineno = 0;
-  while (start < text.size()) {
-    ++lineno;
-    const size_t end = text.find('\n', start);  // parse_rules checked the final newline
-    const std::string line = text.substr(start, end - start);
-    start = end + 1;
+  LineReader lines(text);  // parse_rules checked the final newline
+  std::string_view view;
+  while (lines.next(view)) {
+    const int lineno = lines.lineno();
+    const std::string line(view);
     const std::string where = path + ":" + std::to_string(lineno) + ": ";
     if (line.starts_with(kNodePrefix)) {
       if (out.empty()) throw ConfineError(where + "#node line before any rule");

@@ -1,5 +1,6 @@
 #include "devices/grants.h"
 
+#include "core/lines.h"
 #include "core/safe_io.h"
 
 namespace confine::devices {
@@ -24,15 +25,10 @@ std::string serialize_grants(const Grants& g, const AppId& id) {
 Result<Grants> parse_grants(std::string_view text, const std::string& origin) {
   Grants g;
   std::string rules_text;  // the device lines, parsed by parse_rules for one set of checks
-  size_t start = 0;
-  int lineno = 0;
-  while (start < text.size()) {
-    ++lineno;
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos)
-      return Error{EINVAL, origin + ":" + std::to_string(lineno) + ": missing final newline"};
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
+    const int lineno = lines.lineno();
     constexpr std::string_view kCap = "capability ";
     if (line.starts_with(kCap)) {
       std::string_view name = line.substr(kCap.size());
@@ -47,6 +43,8 @@ Result<Grants> parse_grants(std::string_view text, const std::string& origin) {
     rules_text.append(line);
     rules_text += '\n';
   }
+  if (lines.unterminated())
+    return Error{EINVAL, origin + ":" + std::to_string(lines.lineno()) + ": missing final newline"};
   auto rules = parse_rules(rules_text, origin);
   if (!rules) return rules.error();
   g.devices = std::move(rules).value();

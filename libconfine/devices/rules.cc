@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/lines.h"
+
 namespace confine::devices {
 namespace {
 
@@ -100,15 +102,10 @@ Result<DeviceRule> parse_rule(std::string_view line) {
 
 Result<std::vector<DeviceRule>> parse_rules(std::string_view text, const std::string& origin) {
   std::vector<DeviceRule> rules;
-  size_t start = 0;
-  int lineno = 0;
-  while (start < text.size()) {
-    ++lineno;
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos)
-      return Error{EINVAL, origin + ":" + std::to_string(lineno) + ": missing final newline"};
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
+    const int lineno = lines.lineno();
     if (line.empty() || line[0] == '#') continue;
     auto r = parse_rule(line);
     if (!r) return Error{EINVAL, origin + ":" + std::to_string(lineno) + ": " + r.error().message};
@@ -116,6 +113,8 @@ Result<std::vector<DeviceRule>> parse_rules(std::string_view text, const std::st
       return Error{E2BIG, origin + ": more than " + std::to_string(kMaxRules) + " device rules"};
     rules.push_back(*r);
   }
+  if (lines.unterminated())
+    return Error{EINVAL, origin + ":" + std::to_string(lines.lineno()) + ": missing final newline"};
   return rules;
 }
 

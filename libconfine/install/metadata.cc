@@ -17,8 +17,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/json.h"
 #include "core/launch_record.h"
 #include "core/safe_io.h"
+#include "policy/language.h"
 
 namespace confine::install {
 namespace {
@@ -40,78 +42,21 @@ std::string index(const std::string& parent, size_t i) {
   return parent + "[" + std::to_string(i) + "]";
 }
 
-// Parses JSON text, rejecting duplicate object keys (nlohmann keeps the last
-// one silently, which would let `"caps": [...]` twice drop a policy).
 json parse_json_strict(const std::string& text, const std::string& file) {
-  struct Frame {
-    bool array;
-    size_t count = 0;  // elements finished (arrays)
-    std::string key;   // current key (objects)
-    std::set<std::string> keys;
-  };
-  std::vector<Frame> stack;
-  std::string duplicate;
-  auto path_to_current = [&]() {
-    std::string p;
-    for (size_t i = 0; i + 1 < stack.size(); ++i)
-      p = stack[i].array ? index(p, stack[i].count) : join(p, stack[i].key);
-    return p;
-  };
-  auto finished_value = [&]() {
-    if (!stack.empty() && stack.back().array) ++stack.back().count;
-  };
-  json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
-    switch (ev) {
-      case json::parse_event_t::object_start:
-        stack.push_back(Frame{false, 0, {}, {}});
-        break;
-      case json::parse_event_t::array_start:
-        stack.push_back(Frame{true, 0, {}, {}});
-        break;
-      case json::parse_event_t::key: {
-        auto& f = stack.back();
-        f.key = parsed.get<std::string>();
-        if (!f.keys.insert(f.key).second && duplicate.empty())
-          duplicate = join(path_to_current(), f.key);
-        break;
-      }
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        stack.pop_back();
-        finished_value();
-        break;
-      case json::parse_event_t::value:
-        finished_value();
-        break;
-    }
-    return true;
-  };
-  json doc;
-  try {
-    doc = json::parse(text, cb);
-  } catch (const json::exception& e) {
-    // e.what() is "[json.exception.parse_error.101] parse error at line 1, ...".
-    std::string what = e.what();
-    auto sp = what.find("] ");
-    throw ConfineError(file +
-                       ": invalid JSON: " + (sp == std::string::npos ? what : what.substr(sp + 2)));
-  }
-  if (!duplicate.empty()) throw ConfineError(file + ": " + duplicate + ": duplicate key");
-  return doc;
+  auto doc = confine::parse_json_strict(text);
+  if (!doc) throw ConfineError(file + ": " + doc.error().message);
+  return std::move(*doc);
 }
 
 // Names of templates and policy groups: they become file names under
 // templates_dir, so nothing that could walk out of it.
+// The rule is the policy language's (policy::policy_name_valid); this says
+// which part of it a bad name breaks.
 std::optional<std::string> check_policy_name(std::string_view what, const std::string& s) {
+  if (policy::policy_name_valid(s)) return std::nullopt;
   const std::string bad = "invalid " + std::string(what) + " " + json_quote(s) + ": ";
   if (s.empty() || s.size() > 64) return bad + "must be 1 to 64 characters long";
-  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!ok(s.front()) || !ok(s.back())) return bad + "must match ^[a-z0-9](-?[a-z0-9])*$";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '-' && s[i + 1] != '-') continue;
-    if (!ok(s[i])) return bad + "must match ^[a-z0-9](-?[a-z0-9])*$";
-  }
-  return std::nullopt;
+  return bad + "must match ^[a-z0-9](-?[a-z0-9])*$";
 }
 
 // A group name as useradd(8) accepts it: [a-z_][a-z0-9_-]*, at most 32.

@@ -9,6 +9,8 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/json.h"
+#include "launch/privileges.h"
 #include "policy/constants.h"
 #include "policy/glob.h"
 #include "policy/syscall_rules.h"
@@ -19,21 +21,6 @@ namespace {
 using json = nlohmann::json;
 constexpr size_t kMaxDescription = 160;
 
-const std::vector<std::string> kCapabilities = {
-    "audit_control",   "audit_read",   "audit_write",
-    "block_suspend",   "bpf",          "checkpoint_restore",
-    "chown",           "dac_override", "dac_read_search",
-    "fowner",          "fsetid",       "ipc_lock",
-    "ipc_owner",       "kill",         "lease",
-    "linux_immutable", "mac_admin",    "mac_override",
-    "mknod",           "net_admin",    "net_bind_service",
-    "net_broadcast",   "net_raw",      "perfmon",
-    "setfcap",         "setgid",       "setpcap",
-    "setuid",          "sys_admin",    "sys_boot",
-    "sys_chroot",      "sys_module",   "sys_nice",
-    "sys_pacct",       "sys_ptrace",   "sys_rawio",
-    "sys_resource",    "sys_time",     "sys_tty_config",
-    "syslog",          "wake_alarm"};
 
 // AppArmor network rule words (domains and types) that policies may use.
 const std::set<std::string> kNetworkDomains = {"alg",     "bluetooth", "can",  "inet",  "inet6",
@@ -45,30 +32,10 @@ std::string quote(const std::string& s) {
   return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// Parses JSON, rejecting duplicate keys (nlohmann keeps the last one
-// silently: two "deny" lists would lose one).
 json parse_strict(const std::string& text, const std::string& file) {
-  std::vector<std::set<std::string>> keys;
-  std::string duplicate;
-  json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
-    if (ev == json::parse_event_t::object_start) keys.emplace_back();
-    if (ev == json::parse_event_t::object_end) keys.pop_back();
-    if (ev == json::parse_event_t::key && !keys.back().insert(parsed.get<std::string>()).second &&
-        duplicate.empty())
-      duplicate = parsed.get<std::string>();
-    return true;
-  };
-  json doc;
-  try {
-    doc = json::parse(text, cb);
-  } catch (const json::exception& e) {
-    std::string what = e.what();
-    auto sp = what.find("] ");
-    throw ConfineError(file +
-                       ": invalid JSON: " + (sp == std::string::npos ? what : what.substr(sp + 2)));
-  }
-  if (!duplicate.empty()) throw ConfineError(file + ": " + duplicate + ": duplicate key");
-  return doc;
+  auto doc = parse_json_strict(text);
+  if (!doc) throw ConfineError(file + ": " + doc.error().message);
+  return std::move(*doc);
 }
 
 class ItemParser {
@@ -427,7 +394,7 @@ const std::vector<std::string>& capability_denylist() {
 }
 
 bool capability_known(std::string_view name) {
-  return std::find(kCapabilities.begin(), kCapabilities.end(), name) != kCapabilities.end();
+  return launch::capability_from_name(name).has_value();
 }
 
 PolicyItem parse_policy_item(const std::string& text, const std::string& file, PolicyKind kind,

@@ -56,7 +56,7 @@ class SeccompStep final : public launch::LaunchStep {
       return Status::Ok();
     }
     // The record says a filter exists: it must be there, trusted and valid.
-    // Read through the launch's checked policy_dir fd (read_filter_file's
+    // Read through the launch's checked policy_dir fd (open_trusted()'s
     // checks, without walking from "/" again).
     const std::string path = ctx.layout.seccomp_filter(ctx.record.id);
     auto bytes = ctx.read_artifact(path, kMaxFileSize);
@@ -87,14 +87,6 @@ class SeccompStep final : public launch::LaunchStep {
 };
 
 }  // namespace
-
-Result<FilterImage> read_filter_file(const std::string& path, const TrustPolicy& trust) {
-  auto fd = open_trusted(path, trust);
-  if (!fd) return fd.error();
-  auto bytes = read_fd(fd->get(), kMaxFileSize);
-  if (!bytes) return bytes.error().context(path);
-  return decode_filter(*bytes, path);
-}
 
 Status kernel_supports_filters() {
   // EINVAL: the kernel was built without CONFIG_SECCOMP.

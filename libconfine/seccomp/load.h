@@ -15,11 +15,6 @@
 
 namespace confine::seccomp {
 
-// Opens `path` with open_trusted() (no symlinks; the file and every directory
-// above it owned by trust.owner and not writable by group/other, checked on
-// the opened fds), reads at most kMaxFileSize bytes and decodes it.
-Result<FilterImage> read_filter_file(const std::string& path, const TrustPolicy& trust = {});
-
 // Whether this kernel can load our filters: seccomp filter mode with the
 // ERRNO action. ENOSYS/EINVAL when it cannot.
 Status kernel_supports_filters();

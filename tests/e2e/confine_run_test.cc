@@ -31,6 +31,28 @@ class ConfineRun : public ::testing::Test {
   SampleInstall s_{5};
 };
 
+// confine sets its own umask, once, in main: under a caller's 077 what it
+// writes must stay readable to a confine-run started by an ordinary user
+// (which may lack root's DAC override). (The package tree's own modes are
+// the package's: this one was made under 077 too, so it is not checked.)
+TEST(ConfineInstall, ModesDoNotDependOnTheCallersUmask) {
+  CONFINE_REQUIRE(is_root(), "installs need root");
+  SampleInstall s(5);
+  const mode_t old = ::umask(077);
+  const bool ok = s.install("1.0", {{"show", "bin/show"}});
+  ::umask(old);
+  ASSERT_TRUE(ok);
+  const auto mode_of = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 ? st.st_mode & 07777 : 0u;
+  };
+  EXPECT_EQ(mode_of(s.launch_record("show", "1.0")), 0644u);
+  EXPECT_EQ(mode_of(s.config().policy_dir + "/launch"), 0755u);
+  EXPECT_EQ(mode_of(s.config().apps_dir + "/" + s.key()), 0755u);
+  EXPECT_EQ(mode_of(s.config().policy_dir + "/seccomp/" + s.app_id("show", "1.0") + ".bpf"),
+            0644u);
+}
+
 std::string cwd() {
   char buf[4096];
   return getcwd(buf, sizeof buf) ? buf : "";
@@ -263,7 +285,7 @@ TEST_F(ConfineRun, BadConfigIs125) {
   write_file(s_.dir() / "bad.json", "{\"apps_dir\": ");
   RunResult r = run(
       {build_path("launcher/confine-run"), "--config", s_.dir() / "bad.json", s_.key() + "_show"});
-  expect_status(r, 125, "not valid JSON");
+  expect_status(r, 125, "invalid JSON");
   write_file(s_.dir() / "typo.json", "{\"nicee\": 3}");
   r = run(
       {build_path("launcher/confine-run"), "--config", s_.dir() / "typo.json", s_.key() + "_show"});

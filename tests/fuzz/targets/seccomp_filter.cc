@@ -1,5 +1,5 @@
 // The compiled seccomp filter file confine-run decodes and loads
-// (<policy_dir>/seccomp/<APP_ID>.bpf; read_filter_file() reads at most
+// (<policy_dir>/seccomp/<APP_ID>.bpf; the launch step reads at most
 // kMaxFileSize bytes and calls decode_filter). Launch path: never throws;
 // what it accepts re-encodes to the same bytes.
 #include "fuzz_support.h"

@@ -17,11 +17,11 @@ TEST(ConfigRegression, NumberBeyondDoubleIsAnError) {
   const std::string huge = "[2" + std::string(400, '0') + "]";
   Result<Config> c = parse_config(huge, "config.json");
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.error().message.find("config.json: not valid JSON"), std::string::npos)
+  EXPECT_NE(c.error().message.find("config.json: invalid JSON"), std::string::npos)
       << c.error().message;
   Result<Config> nice = parse_config("{\"nice\": 1e400}", "config.json");
   ASSERT_FALSE(nice.ok());
-  EXPECT_NE(nice.error().message.find("not valid JSON"), std::string::npos);
+  EXPECT_NE(nice.error().message.find("invalid JSON"), std::string::npos);
 }
 
 // An unsigned integer above LLONG_MAX used to wrap to a negative nice value

@@ -23,5 +23,16 @@ TEST(Config, MaxPackageSizeIsAPositiveByteCount) {
   }
 }
 
+// A second "seccomp" used to replace the first silently: an administrator's
+// "required" could be turned into "if-available" by a line further down.
+TEST(Config, ADuplicateKeyIsAnErrorNotTheLastOneWins) {
+  auto ok = parse_config(R"({"seccomp": "required"})", "config.json");
+  ASSERT_TRUE(ok) << ok.error().describe();
+  EXPECT_EQ(ok->seccomp, LayerMode::Required);
+  auto r = parse_config(R"({"seccomp": "required", "seccomp": "if-available"})", "config.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "config.json: seccomp: duplicate key");
+}
+
 }  // namespace
 }  // namespace confine

@@ -27,7 +27,15 @@ namespace confine::testing {
 namespace {
 
 using seccomp::FilterImage;
-using seccomp::read_filter_file;
+
+// What the seccomp launch step does with its artifact (LaunchContext::
+// read_artifact without a policy_dir fd): open_trusted()'s checks, at most
+// kMaxFileSize bytes, then decode_filter.
+Result<FilterImage> read_filter_file(const std::string& path, const TrustPolicy& trust = {}) {
+  auto bytes = read_trusted(path, seccomp::kMaxFileSize, trust);
+  if (!bytes) return bytes.error();
+  return seccomp::decode_filter(*bytes, path);
+}
 
 policy::Policy small_policy() {
   policy::Policy p;

@@ -58,7 +58,9 @@ TEST(SeccompInstallStep, StagesThenCommitsAndRecordsTheLayer) {
   for (const auto& a : ctx.apps) EXPECT_EQ(a.layers, std::vector<std::string>{"seccomp"});
   step->commit(ctx);
   EXPECT_FALSE(fs::exists(final_path + ".staged"));
-  auto r = seccomp::read_filter_file(final_path, {geteuid()});
+  auto bytes = read_trusted(final_path, seccomp::kMaxFileSize, {geteuid()});
+  ASSERT_TRUE(bytes.ok()) << bytes.error().describe();
+  auto r = seccomp::decode_filter(*bytes, final_path);
   ASSERT_TRUE(r.ok()) << r.error().describe();
   EXPECT_EQ(r->rule_count, 5u);
   EXPECT_EQ(fs::status(final_path).permissions(), fs::perms(0644));
