@@ -26,6 +26,7 @@
 #include "core/config.h"
 #include "core/safe_io.h"
 #include "launch/locate.h"
+#include "launch/privileges.h"
 #include "launch/run.h"
 
 namespace {
@@ -110,6 +111,14 @@ confine::Result<confine::Config> load_trusted_config(const std::string& path, bo
 
 static int run_main(int argc, char** argv) {
   if (!ensure_std_fds()) return kExitCannotRun;
+  // Raised by file capabilities: hold nothing beyond the launcher's privilege
+  // table from here on (launch/privileges.h), whatever the binary was given.
+  confine::CapSet dropped = 0;
+  if (confine::launch::raised_by_file_caps()) {
+    auto d = confine::launch::drop_undeclared_caps();
+    if (!d) return error(d.error().describe());
+    dropped = *d;
+  }
 
   std::string config_opt;
   bool config_given = false;
@@ -165,6 +174,15 @@ static int run_main(int argc, char** argv) {
     } else if (verbose) {
       raw_write_stderr("confine-run: ignoring CONFINE_CONFIG: honoured only for root\n");
     }
+  }
+  if (verbose && dropped) {
+    std::string names;
+    for (int cap = 0; cap < 64; ++cap)
+      if (dropped & confine::cap_bit(cap)) {
+        std::string n(confine::capability_name(cap));
+        names += (names.empty() ? "" : ",") + (n.empty() ? std::to_string(cap) : n);
+      }
+    raw_write_stderr(("confine-run: dropped capabilities no step uses: " + names + "\n").c_str());
   }
   auto config = load_trusted_config(config_path, missing_ok);
   if (!config) return error(config.error().describe());

@@ -15,6 +15,7 @@
 
 #include "apparmor/label.h"
 #include "core/safe_io.h"
+#include "launch/privileges.h"
 #include "launch/steps.h"
 
 namespace confine::apparmor {
@@ -87,11 +88,8 @@ Status check_label_loaded(const std::string& label) {
 // When unsure, answer yes: the stack request that follows keeps more
 // confinement, never less. No allocation.
 bool no_new_privs_at_exec(const Config& config) {
-  if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 || config.no_new_privs) return true;
-  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-  if (syscall(SYS_capget, &hdr, data) != 0) return true;
-  return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) == 0;
+  return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ||
+         launch::filter_needs_no_new_privs(config.no_new_privs);
 }
 
 class AppArmorLaunchStep final : public launch::LaunchStep {

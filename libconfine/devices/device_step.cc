@@ -27,7 +27,7 @@ constexpr int kAttempts = 3;
 constexpr size_t kMaxProcCgroup = size_t{64} * 1024;
 
 // The rules of one launch: defaults, the package's assignments, the grants.
-Result<std::vector<DeviceRule>> launch_rules(const launch::LaunchContext& ctx) {
+Result<std::vector<DeviceRule>> launch_rules(launch::LaunchContext& ctx) {
   std::vector<DeviceRule> rules = default_rules();
   const std::string assigned = ctx.layout.device_assignments(ctx.record.id.key);
   auto text = ctx.read_artifact(assigned, kMaxAssignmentsFile);
@@ -38,14 +38,9 @@ Result<std::vector<DeviceRule>> launch_rules(const launch::LaunchContext& ctx) {
   } else if (text.error().err != ENOENT) {
     return text.error();
   }
-  if (ctx.record.has_layer("devices")) {
-    const std::string path = grants_path(ctx.config, ctx.record.id);
-    auto granted = ctx.read_artifact(path, kMaxGrantsFile);
-    if (!granted) return granted.error();
-    auto g = parse_grants(*granted, path);
-    if (!g) return g.error();
-    rules.insert(rules.end(), g->devices.begin(), g->devices.end());
-  }
+  auto granted = ctx.grants();
+  if (!granted) return granted.error();
+  if (*granted) rules.insert(rules.end(), (*granted)->devices.begin(), (*granted)->devices.end());
   if (rules.size() > kMaxRules)
     return Error::from_errno(E2BIG, "more than " + std::to_string(kMaxRules) + " device rules");
   return rules;
@@ -87,16 +82,12 @@ class DeviceCgroupStep final : public launch::LaunchStep {
       allow_lines_ = v1_allow_lines(*rules);
     }
     if (ctx.raised_by_file_caps) {
-      // The minimum measured on 6.x kernels (see packaging/confine-setcap):
-      // file-system ids 0 need setuid and setgid (the step then owns what it
-      // creates and may write root's cgroup files, see use_root_fs_ids); v1
-      // devices.allow/deny need sys_admin; loading a CGROUP_DEVICE program
-      // needs bpf plus net_admin (6.18 counts it among the networking
-      // program types).
-      using launch::cap_bit;
-      raise_ = cap_bit(CAP_SETUID) | cap_bit(CAP_SETGID) |
-               (backend_ == Backend::V2 ? cap_bit(CAP_BPF) | cap_bit(CAP_NET_ADMIN)
-                                        : cap_bit(CAP_SYS_ADMIN));
+      // The rows of the launcher's privilege table for this step and backend
+      // (launch/privileges.h): file-system ids 0, then the v1 files or the
+      // v2 program.
+      raise_ = launch::launcher_caps_for(
+          launch::kNeedFsRootIds |
+          (backend_ == Backend::V2 ? launch::kNeedCgroupV2 : launch::kNeedCgroupV1));
     }
     ctx.layers.devices = true;
     ctx.applied.push_back("device cgroup (" + std::string(to_string(backend_)) + ", " +

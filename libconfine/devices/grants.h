@@ -11,18 +11,18 @@
 #include <string>
 #include <vector>
 
+#include "core/capabilities.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/names.h"
 #include "devices/rules.h"
-#include "launch/privileges.h"
 
 namespace confine::devices {
 
 inline constexpr size_t kMaxGrantsFile = size_t{256} * 1024;
 
 struct Grants {
-  launch::CapSet capabilities = 0;
+  CapSet capabilities = 0;
   std::vector<DeviceRule> devices;
   bool operator==(const Grants&) const = default;
 };

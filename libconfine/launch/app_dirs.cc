@@ -166,7 +166,7 @@ Result<std::string> ensure_tmp_dir(const Layout& layout, const AppId& id, DirOwn
     // Made as root (file-system ids 0): in a directory everybody may write
     // nothing of ours is ever the caller's or made through a name the
     // caller could have prepared; the user's own is handed over on its fd.
-    Status made = as_file_system_root(raised, cap_bit(CAP_CHOWN), [&]() -> Status {
+    Status made = as_file_system_root(raised, launcher_caps_for(kNeedTmpDirOwner), [&]() -> Status {
       if (!top) top = make_exact_dir(base_fd.get(), "confine", {0, 0}, 0711, top_path);
       if (!top) return top.error();
       mine = make_exact_dir(top->get(), uid_name, owner, 0700, user_path);

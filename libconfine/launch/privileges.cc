@@ -9,58 +9,11 @@
 
 #include <cerrno>
 
-#include "devices/grants.h"
 #include "launch/run_as.h"
 #include "launch/steps.h"
 
 namespace confine::launch {
 namespace {
-
-// capabilities(7) order; the index is the capability number.
-constexpr std::string_view kNames[] = {
-    "chown",
-    "dac_override",
-    "dac_read_search",
-    "fowner",
-    "fsetid",
-    "kill",
-    "setgid",
-    "setuid",
-    "setpcap",
-    "linux_immutable",
-    "net_bind_service",
-    "net_broadcast",
-    "net_admin",
-    "net_raw",
-    "ipc_lock",
-    "ipc_owner",
-    "sys_module",
-    "sys_rawio",
-    "sys_chroot",
-    "sys_ptrace",
-    "sys_pacct",
-    "sys_admin",
-    "sys_boot",
-    "sys_nice",
-    "sys_resource",
-    "sys_time",
-    "sys_tty_config",
-    "mknod",
-    "lease",
-    "audit_write",
-    "audit_control",
-    "setfcap",
-    "mac_override",
-    "mac_admin",
-    "syslog",
-    "wake_alarm",
-    "block_suspend",
-    "audit_read",
-    "perfmon",
-    "bpf",
-    "checkpoint_restore",
-};
-constexpr int kKnown = static_cast<int>(sizeof kNames / sizeof kNames[0]);
 
 Status capset_all(const CapState& s) {
   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -98,14 +51,9 @@ class PrivilegesStep final : public LaunchStep {
     } else if (ctx.uid == 0 && !ctx.raised_by_file_caps) {
       // Root keeps only what the policy grants. No grants file (a record
       // without the "devices" layer): nothing is granted.
-      if (ctx.record.has_layer("devices")) {
-        const std::string path = devices::grants_path(ctx.config, ctx.record.id);
-        auto text = ctx.read_artifact(path, devices::kMaxGrantsFile);
-        if (!text) return text.error();
-        auto g = devices::parse_grants(*text, path);
-        if (!g) return g.error();
-        keep_ = g->capabilities;
-      }
+      auto granted = ctx.grants();
+      if (!granted) return granted.error();
+      if (*granted) keep_ = (*granted)->capabilities;
     }
     std::string shown;
     for (int cap = 0; cap <= last_cap_; ++cap)
@@ -128,16 +76,6 @@ class PrivilegesStep final : public LaunchStep {
 };
 
 }  // namespace
-
-std::optional<int> capability_from_name(std::string_view name) {
-  for (int i = 0; i < kKnown; ++i)
-    if (kNames[i] == name) return i;
-  return std::nullopt;
-}
-
-std::string_view capability_name(int cap) {
-  return cap >= 0 && cap < kKnown ? kNames[cap] : std::string_view();
-}
 
 int last_capability() {
   // PR_CAPBSET_READ answers 0 or 1 for a capability the kernel knows and
@@ -165,6 +103,58 @@ Result<CapState> read_caps() {
     s.inheritable |= CapSet{data[i].inheritable} << (32 * i);
   }
   return s;
+}
+
+namespace {
+
+constexpr LauncherCap kLauncherCaps[] = {
+    {CAP_CHOWN, kNeedTmpDirOwner, "first tmp-dir creation",
+     "hand <tmp_dir>/confine/<uid> to its user"},
+    {CAP_SETGID, kNeedFsRootIds, "device cgroup step, first tmp-dir creation",
+     "file-system ids 0: what is created is root's from the first moment"},
+    {CAP_SETUID, kNeedFsRootIds, "device cgroup step, first tmp-dir creation",
+     "file-system ids 0: what is created is root's from the first moment"},
+    {CAP_SETPCAP, kNeedBoundingSet, "privileges step", "empty the bounding set before exec"},
+    {CAP_NET_ADMIN, kNeedCgroupV2, "device cgroup step",
+     "load the device program (the kernel asks for it with cap_bpf)"},
+    {CAP_SYS_ADMIN, kNeedCgroupV1, "device cgroup step", "write devices.allow/devices.deny"},
+    {CAP_BPF, kNeedCgroupV2, "device cgroup step", "load and attach the device program"},
+};
+
+}  // namespace
+
+std::span<const LauncherCap> launcher_caps() {
+  return kLauncherCaps;
+}
+
+CapSet launcher_caps_for(unsigned needs) {
+  CapSet out = 0;
+  for (const auto& c : kLauncherCaps)
+    if (c.needs & needs) out |= cap_bit(c.cap);
+  return out;
+}
+
+Result<CapSet> drop_undeclared_caps() {
+  auto s = read_caps();
+  if (!s) return s.error();
+  const CapSet extra = (s->permitted | s->effective | s->inheritable) & ~launcher_caps_for(~0U);
+  if (extra == 0) return CapSet{0};
+  CapState want = *s;
+  want.permitted &= ~extra;
+  want.effective &= ~extra;
+  want.inheritable &= ~extra;
+  if (auto c = capset_all(want); !c)
+    return c.context("cannot drop undeclared capabilities").error();
+  return extra;
+}
+
+bool effective_has(int cap) {
+  auto s = read_caps();
+  return s && (s->effective & cap_bit(cap)) != 0;
+}
+
+bool filter_needs_no_new_privs(bool configured) {
+  return configured || !effective_has(CAP_SYS_ADMIN);
 }
 
 bool raised_by_file_caps() {
@@ -212,7 +202,7 @@ void restore_fs_ids() {
 
 Status as_file_system_root(bool raised, CapSet caps, const std::function<Status()>& fn) {
   if (raised)
-    if (auto s = raise_effective(caps | cap_bit(CAP_SETUID) | cap_bit(CAP_SETGID)); !s) return s;
+    if (auto s = raise_effective(caps | launcher_caps_for(kNeedFsRootIds)); !s) return s;
   Status result = use_root_fs_ids();
   if (result) {
     result = fn();
@@ -240,7 +230,7 @@ Status drop_to(CapSet keep, int last_cap) {
       return Error::from_errno(EPERM,
                                "cannot empty the capability bounding set without cap_setpcap "
                                "(see confine-run(1), CAPABILITIES)");
-    if (auto s = raise_effective(cap_bit(CAP_SETPCAP)); !s) return s;
+    if (auto s = raise_effective(launcher_caps_for(kNeedBoundingSet)); !s) return s;
     for (int cap = 0; cap <= last_cap; ++cap)
       if ((to_drop & cap_bit(cap)) && ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
         return Error::from_errno(errno, "cannot drop a capability from the bounding set");

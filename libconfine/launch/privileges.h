@@ -23,24 +23,19 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 
+#include "core/capabilities.h"
 #include "core/error.h"
 #include "launch/step.h"
 
 namespace confine::launch {
 
-// A set of capabilities as a bit mask: bit N is CAP_N.
-using CapSet = uint64_t;
-constexpr CapSet cap_bit(int cap) {
-  return CapSet{1} << cap;
-}
-
-// "net_raw" -> CAP_NET_RAW (names as in capabilities(7), lower case, without
-// "cap_"); nullopt for a name this build does not know.
-std::optional<int> capability_from_name(std::string_view name);
-// CAP_NET_RAW -> "net_raw" ("" when unknown).
-std::string_view capability_name(int cap);
+using confine::cap_bit;
+using confine::capability_from_name;
+using confine::capability_name;
+using confine::CapSet;
 // The highest capability the running kernel knows (probed with
 // PR_CAPBSET_READ; /proc may not be mounted).
 int last_capability();
@@ -56,6 +51,43 @@ struct CapState {
   CapSet effective = 0, permitted = 0, inheritable = 0;
 };
 Result<CapState> read_caps();
+
+// confine-run's own privilege table: every capability a file-capability
+// install gives the binary (permitted only), what raises it, and why. The
+// steps raise exactly the rows they need (launcher_caps_for), confine-setcap
+// sets exactly these (per cgroup version), and docs/architecture.md ("The
+// privilege table") lists them; tests compare both with this table.
+enum LauncherNeed : unsigned {
+  kNeedFsRootIds = 1U << 0,    // file-system ids 0: cgroups, first tmp dirs
+  kNeedTmpDirOwner = 1U << 1,  // hand <tmp_dir>/confine/<uid> to its user
+  kNeedBoundingSet = 1U << 2,  // empty the bounding set before exec
+  kNeedCgroupV1 = 1U << 3,     // devices.allow / devices.deny
+  kNeedCgroupV2 = 1U << 4,     // the BPF_PROG_TYPE_CGROUP_DEVICE program
+};
+struct LauncherCap {
+  int cap;
+  unsigned needs;  // LauncherNeed bits
+  std::string_view used_by;
+  std::string_view why;
+};
+std::span<const LauncherCap> launcher_caps();
+// The capabilities of every row whose needs intersect `needs`.
+CapSet launcher_caps_for(unsigned needs);
+// First thing a launch raised by file capabilities does: drops from the
+// permitted set every capability the table does not list (a binary given
+// more than confine-setcap gives never holds it past this point) and
+// returns what it dropped, for --verbose.
+Result<CapSet> drop_undeclared_caps();
+
+// Whether `cap` is in this thread's effective set; false when capget fails.
+bool effective_has(int cap);
+// Whether loading a seccomp filter needs PR_SET_NO_NEW_PRIVS: always when
+// `configured` (Config::no_new_privs), else when CAP_SYS_ADMIN is not
+// effective, because the kernel refuses the filter then. When it cannot
+// tell: true (more confinement, never less). The seccomp step decides with
+// it and the AppArmor step predicts with it (a stack is needed under
+// no_new_privs).
+bool filter_needs_no_new_privs(bool configured);
 
 // Makes `caps` effective, as far as they are permitted (a capability that is
 // not permitted stays off; the operation needing it then fails with EPERM,

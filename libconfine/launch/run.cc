@@ -15,6 +15,7 @@
 #include "launch/app_dirs.h"
 #include "launch/environment.h"
 #include "launch/locate.h"
+#include "launch/privileges.h"
 #include "launch/run_as.h"
 #include "launch/steps.h"
 
@@ -158,7 +159,7 @@ int run_app(const RunRequest& req) {
   if (!user_data) return fail(kExitCannotRun, user_data.error().describe());
   if (auto f = fault_point("launch: user data dir"); !f)
     return fail(kExitCannotRun, f.error().describe());
-  const bool raised = uid != 0 && getauxval(AT_SECURE) != 0;
+  const bool raised = raised_by_file_caps();
   auto tmp = ensure_tmp_dir(layout, id, owner, raised);
   if (!tmp) return fail(kExitCannotRun, tmp.error().describe());
   if (auto f = fault_point("launch: tmp dir"); !f)

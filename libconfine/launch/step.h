@@ -6,8 +6,10 @@
 // `prepare()` (allocation is done by then); it reports failures as Status.
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/config.h"
@@ -16,6 +18,7 @@
 #include "core/launch_record.h"
 #include "core/layout.h"
 #include "core/safe_io.h"
+#include "devices/grants.h"
 
 namespace confine::launch {
 
@@ -24,7 +27,6 @@ namespace confine::launch {
 struct AppPaths {
   std::string install_dir, data_dir, user_data_dir, tmp_dir, home;
   std::string runtime_dir;  // Layout::runtime_dir: systemd's, may not exist
-
 };
 
 struct LaunchContext {
@@ -51,6 +53,13 @@ struct LaunchContext {
   // The package user a root launch switches to (launch/run_as.h); null: the
   // app runs as its caller.
   const RunUser* run_as = nullptr;
+
+  // The app's grants file (<policy_dir>/grants/<APP_ID>), read and parsed
+  // once per launch by the first step that asks (the device cgroup and the
+  // privileges steps both need it); null when the record has no "devices"
+  // layer. Defined in devices/grants.cc.
+  Result<const devices::Grants*> grants();
+  std::optional<devices::Grants> grants_read = std::nullopt;  // grants()'s cache
 
   // Reads the root-owned artifact `path` (an absolute path, normally below
   // policy_dir) with the checks of read_trusted(), at most `max_size` bytes.

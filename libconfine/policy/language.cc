@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "core/json.h"
-#include "launch/privileges.h"
+#include "core/capabilities.h"
 #include "policy/constants.h"
 #include "policy/glob.h"
 #include "policy/syscall_rules.h"
@@ -394,7 +394,7 @@ const std::vector<std::string>& capability_denylist() {
 }
 
 bool capability_known(std::string_view name) {
-  return launch::capability_from_name(name).has_value();
+  return capability_from_name(name).has_value();
 }
 
 PolicyItem parse_policy_item(const std::string& text, const std::string& file, PolicyKind kind,

@@ -59,7 +59,7 @@ bool policy_name_valid(std::string_view s);
 // Capabilities (lower case, no CAP_) a policy may grant only with a
 // "comment" saying why: each one is as good as root.
 const std::vector<std::string>& capability_denylist();
-// A capability the kernel headers name (launch/privileges.cc holds the one
+// A capability the kernel headers name (core/capabilities.cc holds the one
 // table of names, capabilities(7) order).
 bool capability_known(std::string_view name);
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <optional>
 
+#include "launch/privileges.h"
 #include "launch/steps.h"
 
 namespace confine::seccomp {
@@ -99,13 +100,7 @@ Status kernel_supports_filters() {
 }
 
 bool needs_no_new_privs(bool configured) {
-  if (configured) return true;
-  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
-  // Cannot tell: be strict. The kernel decides the same way (CAP_SYS_ADMIN
-  // effective in our user namespace, else no_new_privs is required).
-  if (::syscall(SYS_capget, &hdr, data) != 0) return true;
-  return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) == 0;
+  return launch::filter_needs_no_new_privs(configured);
 }
 
 bool runs_as_root() {

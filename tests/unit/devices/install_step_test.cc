@@ -60,7 +60,7 @@ TEST(DevicesInstallStep, StagesThenCommitsGrantsAndRecordsTheLayer) {
   // What the launcher reads back (through read_trusted).
   auto g = devices::read_grants(f.config, ctx.apps[0].id);
   ASSERT_TRUE(g) << g.error().describe();
-  EXPECT_EQ(g->capabilities, launch::cap_bit(13));
+  EXPECT_EQ(g->capabilities, cap_bit(13));
   ASSERT_EQ(g->devices.size(), 1u);
   EXPECT_EQ(devices::format_rule(g->devices[0]), "c 116:* rw");
   auto none = devices::read_grants(f.config, ctx.apps[1].id);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "devices/grants.h"
+#include "launch/privileges.h"
 
 namespace confine::devices {
 namespace {
@@ -73,7 +74,7 @@ TEST(DeviceRules, DefaultsAreTheSpecifiedSet) {
 
 TEST(Grants, RoundTripWithCapabilitiesAndDevices) {
   Grants g;
-  g.capabilities = launch::cap_bit(13) | launch::cap_bit(10);  // net_raw, net_bind_service
+  g.capabilities = cap_bit(13) | cap_bit(10);  // net_raw, net_bind_service
   g.devices = {*parse_rule("c 116:* rw"), *parse_rule("b 8:0 r")};
   auto id = *AppId::parse("hello.me_cli_1.0");
   std::string text = serialize_grants(g, id);
@@ -95,15 +96,15 @@ TEST(Grants, UnknownCapabilityAndBadRuleNameTheLine) {
 }
 
 TEST(Capabilities, NamesMatchTheKernelNumbers) {
-  EXPECT_EQ(launch::capability_from_name("chown"), 0);
-  EXPECT_EQ(launch::capability_from_name("net_raw"), 13);
-  EXPECT_EQ(launch::capability_from_name("sys_admin"), 21);
-  EXPECT_EQ(launch::capability_from_name("bpf"), 39);
-  EXPECT_EQ(launch::capability_from_name("checkpoint_restore"), 40);
-  EXPECT_FALSE(launch::capability_from_name("CAP_NET_RAW"));
-  EXPECT_FALSE(launch::capability_from_name("Net_raw"));
-  EXPECT_EQ(launch::capability_name(39), "bpf");
-  EXPECT_EQ(launch::capability_name(99), "");
+  EXPECT_EQ(capability_from_name("chown"), 0);
+  EXPECT_EQ(capability_from_name("net_raw"), 13);
+  EXPECT_EQ(capability_from_name("sys_admin"), 21);
+  EXPECT_EQ(capability_from_name("bpf"), 39);
+  EXPECT_EQ(capability_from_name("checkpoint_restore"), 40);
+  EXPECT_FALSE(capability_from_name("CAP_NET_RAW"));
+  EXPECT_FALSE(capability_from_name("Net_raw"));
+  EXPECT_EQ(capability_name(39), "bpf");
+  EXPECT_EQ(capability_name(99), "");
   EXPECT_GE(launch::last_capability(), 36);  // every kernel Debian 12 runs knows more
 }
 
