@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "apparmor/label.h"
+#include "core/layers.h"
 #include "core/safe_io.h"
 #include "launch/privileges.h"
 #include "launch/steps.h"
@@ -94,7 +95,8 @@ bool no_new_privs_at_exec(const Config& config) {
 
 class AppArmorLaunchStep final : public launch::LaunchStep {
  public:
-  const char* name() const override { return "apparmor"; }
+  const char* name() const override { return layer_name(Layer::AppArmor).data(); }
+  std::optional<Layer> layer() const override { return Layer::AppArmor; }
 
   Status prepare(launch::LaunchContext& ctx) override {
     auto support = kernel_support();
@@ -103,9 +105,8 @@ class AppArmorLaunchStep final : public launch::LaunchStep {
       if (ctx.config.apparmor == LayerMode::Required)
         return Error::from_errno(ENOSYS, "AppArmor is required by the configuration (" +
                                              config_name(ctx) + ") but not enabled in the kernel");
-      const bool landlock =
-          std::any_of(ctx.applied.begin(), ctx.applied.end(),
-                      [](const std::string& l) { return l.starts_with("landlock"); });
+      // The Landlock step (before this one) says what it prepared.
+      const bool landlock = ctx.layers.landlock_files || ctx.layers.landlock_scopes_abi > 0;
       ctx.skipped.push_back(landlock ? kNotEnabledLandlockNotice : kNotEnabledNotice);
       skip_ = true;
       return Status::Ok();
@@ -113,7 +114,7 @@ class AppArmorLaunchStep final : public launch::LaunchStep {
     const AppId& id = ctx.record.id;
     // A record without the layer comes from an install that generated no
     // profile; running it unconfined on an AppArmor system is not an option.
-    if (!ctx.record.has_layer("apparmor"))
+    if (!ctx.record.has_layer(Layer::AppArmor))
       return Error{0,
                    "no AppArmor profile was installed for " + id.str() + "; reinstall the package"};
     label_ = launch_label(id, ctx.config);

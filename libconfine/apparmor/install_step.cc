@@ -15,6 +15,7 @@
 #include "apparmor/profile.h"
 #include "core/error.h"
 #include "core/fault.h"
+#include "core/layers.h"
 #include "core/safe_io.h"
 #include "devices/assignments.h"
 
@@ -63,7 +64,8 @@ std::vector<AssignedDevice> assigned_devices(const install::InstallContext& ctx)
 
 class AppArmorInstallStep final : public install::InstallStep {
  public:
-  const char* name() const override { return "apparmor"; }
+  const char* name() const override { return layer_name(Layer::AppArmor).data(); }
+  std::optional<Layer> layer() const override { return Layer::AppArmor; }
 
   void prepare(install::InstallContext& ctx) override {
     const Layout& layout = ctx.layout;
@@ -91,7 +93,7 @@ class AppArmorInstallStep final : public install::InstallStep {
       const std::string staged = staging_ + "/" + app.id.str();
       throw_if_error(atomic_write(staged, text, 0644));
       validate_profile(staged, app.id, ctx.config, describe(ctx, app));
-      app.layers.push_back("apparmor");
+      app.layers.emplace_back(layer_name(Layer::AppArmor));
     }
   }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/json.h"
+#include "core/layers.h"
 
 namespace confine {
 namespace {
@@ -41,10 +42,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     else if (key == "units_dir") dir = &c.units_dir;
     else if (key == "tmp_dir") dir = &c.tmp_dir;
     else if (key == "accounts_root") dir = &c.accounts_root;
-    else if (key == "apparmor") mode = &c.apparmor;
-    else if (key == "seccomp") mode = &c.seccomp;
-    else if (key == "devices") mode = &c.devices;
-    else if (key == "landlock") mode = &c.landlock;
+    else if (auto layer = find_layer(key)) mode = &(c.*layer_info(*layer).mode);
 
     if (dir) {
       if (!v.is_string()) return bad(origin, key, "must be a string");

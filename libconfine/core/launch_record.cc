@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/coverage.h"
+#include "core/layers.h"
 #include "core/lines.h"
 
 namespace confine {
@@ -20,6 +21,10 @@ bool is_contained_relative_path(std::string_view rel) {
   for (char ch : rel)
     if (ch == '\0' || ch == '\n') return false;
   return true;
+}
+
+bool LaunchRecord::has_layer(Layer l) const {
+  return has_layer(layer_name(l));
 }
 
 bool LaunchRecord::has_layer(std::string_view l) const {
@@ -142,8 +147,7 @@ Result<LaunchRecord> LaunchRecord::parse(const std::string& text, const std::str
     size_t c = ls.find(',', p);
     if (c == std::string::npos) c = ls.size();
     std::string l = ls.substr(p, c - p);
-    if (l != "seccomp" && l != "apparmor" && l != "devices" && l != "landlock")
-      return Error{0, origin + ": unknown layer \"" + l + "\""};
+    if (!find_layer(l)) return Error{0, origin + ": unknown layer \"" + l + "\""};
     r.layers.push_back(l);
     p = c + 1;
   }

@@ -28,6 +28,8 @@
 
 namespace confine {
 
+enum class Layer;  // core/layers.h
+
 // The package user a root launch switches to (never uid or gid 0).
 struct RunUser {
   std::string name;
@@ -46,6 +48,7 @@ struct LaunchRecord {
   std::vector<AccessClass> seccomp_allows;
   bool seccomp_allows_known = true;  // false: an older record without the key
 
+  bool has_layer(Layer l) const;
   bool has_layer(std::string_view l) const;
   std::string serialize() const;
   // Strict: unknown keys, duplicates, missing keys, bad names or an exec path

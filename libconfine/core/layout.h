@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "core/config.h"
+#include "core/layers.h"
 #include "core/names.h"
 
 namespace confine {
@@ -48,16 +49,24 @@ class Layout {
     return user_tmp_root(uid) + "/" + id.str();
   }
 
-  // Generated artifacts, all under policy_dir, all root-owned.
+  // Generated artifacts, all under policy_dir, all root-owned; a layer's
+  // is where its row of the layer table (core/layers.h) says.
+  std::string artifact_dir(Layer layer) const {
+    return c_.policy_dir + "/" + std::string(layer_info(layer).artifact_dir);
+  }
   std::string launch_dir() const { return c_.policy_dir + "/launch"; }
   std::string launch_record(const AppId& id) const { return launch_dir() + "/" + id.str(); }
-  std::string seccomp_dir() const { return c_.policy_dir + "/seccomp"; }
-  std::string seccomp_filter(const AppId& id) const { return seccomp_dir() + "/" + id.str() + ".bpf"; }
-  std::string apparmor_dir() const { return c_.policy_dir + "/apparmor"; }
-  std::string apparmor_profile(const AppId& id) const { return apparmor_dir() + "/" + id.str(); }
+  std::string seccomp_dir() const { return artifact_dir(Layer::Seccomp); }
+  std::string seccomp_filter(const AppId& id) const { return layer_artifact(c_, Layer::Seccomp, id); }
+  std::string apparmor_dir() const { return artifact_dir(Layer::AppArmor); }
+  std::string apparmor_profile(const AppId& id) const {
+    return layer_artifact(c_, Layer::AppArmor, id);
+  }
   std::string apparmor_cache_dir() const { return c_.policy_dir + "/apparmor-cache"; }
-  std::string landlock_dir() const { return c_.policy_dir + "/landlock"; }
-  std::string landlock_rules(const AppId& id) const { return landlock_dir() + "/" + id.str(); }
+  std::string landlock_dir() const { return artifact_dir(Layer::Landlock); }
+  std::string landlock_rules(const AppId& id) const {
+    return layer_artifact(c_, Layer::Landlock, id);
+  }
   std::string devices_dir() const { return c_.policy_dir + "/devices"; }
   std::string device_assignments(const PackageKey& k) const { return devices_dir() + "/" + k.str(); }
 

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "core/layers.h"
 #include "core/safe_io.h"
 #include "devices/bpf_program.h"
 #include "devices/cgroup_dir.h"
@@ -50,6 +51,7 @@ class DeviceCgroupStep final : public launch::LaunchStep {
  public:
   explicit DeviceCgroupStep(DeviceStepOptions opts) : opts_(std::move(opts)) {}
   const char* name() const override { return "device cgroup"; }
+  std::optional<Layer> layer() const override { return Layer::Devices; }
 
   Status prepare(launch::LaunchContext& ctx) override {
     const bool required = ctx.config.devices == LayerMode::Required;

@@ -1,5 +1,6 @@
 #include "devices/grants.h"
 
+#include "core/layers.h"
 #include "core/lines.h"
 #include "core/safe_io.h"
 #include "launch/step.h"
@@ -7,10 +8,10 @@
 namespace confine::devices {
 
 std::string grants_dir(const Config& c) {
-  return c.policy_dir + "/grants";
+  return c.policy_dir + "/" + std::string(layer_info(Layer::Devices).artifact_dir);
 }
 std::string grants_path(const Config& c, const AppId& id) {
-  return grants_dir(c) + "/" + id.str();
+  return layer_artifact(c, Layer::Devices, id);
 }
 
 std::string serialize_grants(const Grants& g, const AppId& id) {
@@ -65,7 +66,7 @@ namespace confine::launch {
 
 Result<const devices::Grants*> LaunchContext::grants() {
   if (grants_read) return &*grants_read;
-  if (!record.has_layer("devices")) return static_cast<const devices::Grants*>(nullptr);
+  if (!record.has_layer(Layer::Devices)) return static_cast<const devices::Grants*>(nullptr);
   const std::string path = devices::grants_path(config, record.id);
   auto text = read_artifact(path, devices::kMaxGrantsFile);
   if (!text) return text.error();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/layers.h"
 #include "core/safe_io.h"
 #include "devices/assignments.h"
 #include "devices/detect.h"
@@ -46,7 +47,8 @@ Grants grants_of(const install::AppPlan& app) {
 
 class DevicesInstallStep final : public install::InstallStep {
  public:
-  const char* name() const override { return "devices"; }
+  const char* name() const override { return layer_name(Layer::Devices).data(); }
+  std::optional<Layer> layer() const override { return Layer::Devices; }
 
   void prepare(install::InstallContext& ctx) override {
     stale_assignments_ = assignments_are_stale(ctx.layout, ctx.meta.key(), ctx.meta.version);
@@ -54,7 +56,7 @@ class DevicesInstallStep final : public install::InstallStep {
     for (auto& app : ctx.apps) {
       const std::string text = serialize_grants(grants_of(app), app.id);
       files_.stage(grants_path(ctx.config, app.id), text);
-      app.layers.push_back("devices");
+      app.layers.emplace_back(layer_name(Layer::Devices));
     }
   }
 

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
 #include "core/launch_record.h"
+#include "core/layers.h"
 #include "core/layout.h"
 #include "core/names.h"
 #include "install/metadata.h"
@@ -51,6 +53,9 @@ class InstallStep {
  public:
   virtual ~InstallStep() = default;
   virtual const char* name() const = 0;
+  // The layer whose artifact this step writes (core/layers.h); none for the
+  // users, units and launch-record steps.
+  virtual std::optional<Layer> layer() const { return std::nullopt; }
   // Generates and validates this step's artifacts without touching the live
   // system; appends its layer name to each AppPlan::layers it covers.
   // Throws ConfineError on bad input.

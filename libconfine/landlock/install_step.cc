@@ -1,5 +1,6 @@
 #include "landlock/install_step.h"
 
+#include "core/layers.h"
 #include "core/safe_io.h"
 #include "devices/assignments.h"
 #include "install/staged_files.h"
@@ -25,7 +26,8 @@ policy::Policy with_assigned_nodes(const install::InstallContext& ctx, policy::P
 
 class LandlockInstallStep final : public install::InstallStep {
  public:
-  const char* name() const override { return "landlock"; }
+  const char* name() const override { return layer_name(Layer::Landlock).data(); }
+  std::optional<Layer> layer() const override { return Layer::Landlock; }
 
   void prepare(install::InstallContext& ctx) override {
     throw_if_error(make_dirs(ctx.layout.landlock_dir(), 0755));
@@ -33,7 +35,7 @@ class LandlockInstallStep final : public install::InstallStep {
       if (!app.raw_apparmor.empty() || app.entry->security_policy) continue;
       files_.stage(ctx.layout.landlock_rules(app.id),
                    serialize(compute_rules(with_assigned_nodes(ctx, app.policy))));
-      app.layers.push_back("landlock");
+      app.layers.emplace_back(layer_name(Layer::Landlock));
     }
   }
 

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "apparmor/exec.h"
+#include "core/layers.h"
 #include "core/safe_io.h"
 #include "landlock/detect.h"
 #include "landlock/rules.h"
@@ -120,7 +121,8 @@ int open_rule_path(const std::string& rule, std::vector<Variable>& vars, std::st
 
 class LandlockStep final : public launch::LaunchStep {
  public:
-  const char* name() const override { return "landlock"; }
+  const char* name() const override { return layer_name(Layer::Landlock).data(); }
+  std::optional<Layer> layer() const override { return Layer::Landlock; }
 
   Status prepare(launch::LaunchContext& ctx) override {
     const bool required = ctx.config.landlock == LayerMode::Required;
@@ -143,7 +145,7 @@ class LandlockStep final : public launch::LaunchStep {
       ctx.skipped.push_back("landlock: not available in the kernel");
       return Status::Ok();
     }
-    if (!ctx.record.has_layer("landlock")) {
+    if (!ctx.record.has_layer(Layer::Landlock)) {
       if (required)
         return Error::from_errno(ENOENT, "no Landlock rules were installed for " +
                                              ctx.record.id.str() +

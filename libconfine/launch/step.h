@@ -16,6 +16,7 @@
 #include "core/coverage.h"
 #include "core/error.h"
 #include "core/launch_record.h"
+#include "core/layers.h"
 #include "core/layout.h"
 #include "core/safe_io.h"
 #include "devices/grants.h"
@@ -73,6 +74,9 @@ class LaunchStep {
   virtual ~LaunchStep() = default;
   // Short name used in errors: "device cgroup", "apparmor", "seccomp".
   virtual const char* name() const = 0;
+  // The layer whose row (core/layers.h) this step applies; none for the
+  // privileges step.
+  virtual std::optional<Layer> layer() const { return std::nullopt; }
   // Reads and validates artifacts, allocates what apply() needs. May log.
   virtual Status prepare(LaunchContext& ctx) = 0;
   // Applies the layer. Must not allocate or log.

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/layers.h"
 #include "core/safe_io.h"
 #include "install/staged_files.h"
 #include "seccomp/compile.h"
@@ -14,7 +15,8 @@ namespace {
 
 class SeccompInstallStep final : public install::InstallStep {
  public:
-  const char* name() const override { return "seccomp"; }
+  const char* name() const override { return layer_name(Layer::Seccomp).data(); }
+  std::optional<Layer> layer() const override { return Layer::Seccomp; }
 
   // Compiles every app first; nothing live changes here. The staged files
   // are complete (fsynced) so that commit() is only renames.
@@ -29,7 +31,7 @@ class SeccompInstallStep final : public install::InstallStep {
       }
       std::string bytes = value_or_throw(encode_filter(compiled.image));
       files_.stage(ctx.layout.seccomp_filter(app.id), bytes);
-      app.layers.push_back("seccomp");
+      app.layers.emplace_back(layer_name(Layer::Seccomp));
     }
   }
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <optional>
 
+#include "core/layers.h"
 #include "launch/privileges.h"
 #include "launch/steps.h"
 
@@ -37,7 +38,8 @@ Status load_program(const std::vector<sock_filter>& prog, const char* what) {
 
 class SeccompStep final : public launch::LaunchStep {
  public:
-  const char* name() const override { return "seccomp"; }
+  const char* name() const override { return layer_name(Layer::Seccomp).data(); }
+  std::optional<Layer> layer() const override { return Layer::Seccomp; }
 
   Status prepare(launch::LaunchContext& ctx) override {
     const bool required = ctx.config.seccomp == LayerMode::Required;
@@ -46,7 +48,7 @@ class SeccompStep final : public launch::LaunchStep {
       ctx.skipped.push_back("seccomp: " + k.error().describe());
       return Status::Ok();
     }
-    if (!ctx.record.has_layer("seccomp")) {
+    if (!ctx.record.has_layer(Layer::Seccomp)) {
       // An install that generated no filter, with a config that requires
       // one: never run the app unconfined.
       if (required)
