@@ -33,7 +33,7 @@
 #include "core/error.h"
 #include "policy/library.h"
 #include "seccomp/compile.h"
-#include "seccomp/load.h"
+#include "seccomp/launch_step.h"
 
 namespace {
 

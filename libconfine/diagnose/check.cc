@@ -8,11 +8,11 @@
 #include <algorithm>
 #include <climits>
 
-#include "apparmor/exec.h"
+#include "apparmor/launch_step.h"
 #include "apparmor/parser.h"
 #include "devices/detect.h"
 #include "landlock/detect.h"
-#include "seccomp/load.h"
+#include "seccomp/launch_step.h"
 
 namespace confine::diagnose {
 namespace {

@@ -139,7 +139,7 @@ std::vector<AppPlan> plan_apps(const Config& config, const PackageMeta& meta,
 
 // Calls remove(ids) on each step, collecting failures instead of stopping:
 // used once the new version is committed, when nothing is rolled back any more.
-void remove_quietly(const Config& config, const Layout& layout, const Steps& steps,
+void remove_artifacts_collecting_warnings(const Config& config, const Layout& layout, const Steps& steps,
                     const std::vector<AppId>& ids, std::vector<std::string>& warnings) {
   if (ids.empty()) return;
   // Reverse order, as in remove_package: the launch record goes first.
@@ -332,7 +332,7 @@ InstallResult install_package(const Config& config, const std::string& package_d
       result.warnings.push_back(std::string(step->name()) + ": " + e.what());
     }
   }
-  remove_quietly(config, layout, steps, ctx.stale, result.warnings);
+  remove_artifacts_collecting_warnings(config, layout, steps, ctx.stale, result.warnings);
   result.removed = ctx.stale;
   if (previous && *previous != version) {
     for (const auto& dir : {layout.install_dir(key, *previous), layout.data_dir(key, *previous)})

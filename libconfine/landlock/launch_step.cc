@@ -28,13 +28,13 @@
 #include <string>
 #include <vector>
 
-#include "apparmor/exec.h"
+#include "apparmor/launch_step.h"
 #include "core/layers.h"
 #include "core/safe_io.h"
 #include "landlock/detect.h"
 #include "landlock/rules.h"
 #include "launch/steps.h"
-#include "seccomp/load.h"
+#include "seccomp/launch_step.h"
 
 namespace confine::landlock {
 namespace {

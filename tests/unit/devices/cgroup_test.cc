@@ -18,7 +18,7 @@
 #include "device_child.h"
 #include "device_fixture.h"
 #include "devices/cgroup_dir.h"
-#include "devices/device_step.h"
+#include "devices/launch_step.h"
 #include "devices/grants.h"
 
 namespace confine::testing {

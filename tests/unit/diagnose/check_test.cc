@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "apparmor/exec.h"
+#include "apparmor/launch_step.h"
 #include "test_support.h"
 
 namespace confine::diagnose {
@@ -153,7 +153,7 @@ TEST(Check, LandlockStandsInForAppArmorOnlyWhereAppArmorIsOff) {
 }
 
 TEST(Check, AnUnexpectedAppArmorAnswerFailsWhateverTheConfig) {
-  // confine-run fails closed on it (apparmor/exec.h), so check must too.
+  // confine-run fails closed on it (apparmor/launch_step.h), so check must too.
   SystemFacts f = everything();
   f.apparmor = false;
   f.apparmor_error = true;

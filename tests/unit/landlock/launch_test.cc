@@ -15,7 +15,7 @@
 #include <cstring>
 #include <iterator>
 
-#include "apparmor/exec.h"
+#include "apparmor/launch_step.h"
 #include "landlock/detect.h"
 #include "landlock/rules.h"
 #include "test_support.h"

@@ -8,7 +8,7 @@
 
 #include "policy/library.h"
 #include "seccomp/compile.h"
-#include "seccomp/load.h"
+#include "seccomp/launch_step.h"
 #include "test_support.h"
 
 namespace confine::policy {

@@ -16,7 +16,7 @@
 #include "kernel_child.h"
 #include "policy/library.h"
 #include "seccomp/compile.h"
-#include "seccomp/load.h"
+#include "seccomp/launch_step.h"
 #include "test_support.h"
 
 namespace confine::testing {

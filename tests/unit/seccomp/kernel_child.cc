@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-#include "seccomp/load.h"
+#include "seccomp/launch_step.h"
 
 extern char** environ;
 

@@ -1,4 +1,4 @@
-#include "apparmor/exec.h"
+#include "apparmor/launch_step.h"
 
 #include <fcntl.h>
 #include <linux/capability.h>

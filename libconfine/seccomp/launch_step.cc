@@ -1,4 +1,4 @@
-#include "seccomp/load.h"
+#include "seccomp/launch_step.h"
 
 #include <linux/capability.h>
 #include <linux/seccomp.h>

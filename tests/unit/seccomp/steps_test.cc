@@ -11,7 +11,7 @@
 #include "kernel_child.h"
 #include "policy_builders.h"
 #include "seccomp/install_step.h"
-#include "seccomp/load.h"
+#include "seccomp/launch_step.h"
 #include "test_support.h"
 
 namespace confine::testing {

@@ -3,7 +3,7 @@
 // if-available -> a one-line notice and nothing applied; required -> an
 // error (exit 125). With AppArmor, the real behaviour is tested in the VM
 // (tests/vm), where profiles can be loaded.
-#include "apparmor/exec.h"
+#include "apparmor/launch_step.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

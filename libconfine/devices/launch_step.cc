@@ -1,4 +1,4 @@
-#include "devices/device_step.h"
+#include "devices/launch_step.h"
 
 #include <fcntl.h>
 #include <linux/capability.h>

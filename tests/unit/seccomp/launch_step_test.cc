@@ -1,6 +1,6 @@
 // The loader: trusted open, validation, no-new-privs, and real filters in
 // forked children.
-#include "seccomp/load.h"
+#include "seccomp/launch_step.h"
 
 #include <asm/ioctls.h>
 #include <gtest/gtest.h>
