@@ -54,6 +54,19 @@ TEST_F(RealPrograms, TlsClientsTrustTheSystemCertificateAuthorities) {
   EXPECT_EQ(key.out, "done\n") << key.err;
 }
 
+// Programs that identify the machine (systemd's sd_id128_get_machine, D-Bus
+// clients) read its machine ID under the default template.
+TEST_F(RealPrograms, MachineIdIsReadable) {
+  ASSERT_TRUE(s_.install("1.0", {{"id", "bin/id",
+                                  "#!/bin/sh\nexec /usr/bin/python3 -c 'print(open("
+                                  "\"/etc/machine-id\").read().strip())'\n"}}));
+  const std::string expected = read_file("/etc/machine-id");
+  CONFINE_REQUIRE(!expected.empty(), "this machine has no /etc/machine-id");
+  RunResult id = launch("id");
+  EXPECT_EQ(id.status, 0) << id.err;
+  EXPECT_EQ(id.out, expected) << id.err;
+}
+
 // A server lists the machine's interfaces (glibc's getifaddrs and
 // if_nameindex: a bound NETLINK_ROUTE socket) with network-service; a
 // client, which may not bind, cannot.
