@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -150,9 +151,10 @@ int main(int argc, char** argv) {
       install::PackageMeta meta = install::load_package_meta(dir, "bench");
       metadata.per_package.push_back(now_ms() - t);
       double tp = 0, ts = 0, tl = 0, ta = 0;
+      std::optional<policy::PolicyLibrary> library;  // once per package, as install does
       for (const install::AppEntry* app : meta.apps()) {
         t = now_ms();
-        policy::ResolvedApp r = policy::resolve_app(config, meta, *app, dir);
+        policy::ResolvedApp r = policy::resolve_app(config, library, meta, *app, dir);
         tp += now_ms() - t;
         t = now_ms();
         auto image = seccomp::encode_filter(seccomp::compile_policy(r.policy).image);

@@ -124,8 +124,9 @@ bool contains(const std::vector<AppId>& ids, const AppId& id) {
 std::vector<AppPlan> plan_apps(const Config& config, const PackageMeta& meta,
                                const std::string& root) {
   std::vector<AppPlan> apps;
+  std::optional<policy::PolicyLibrary> library;  // loaded once for all the apps
   for (const AppEntry* a : meta.apps()) {
-    policy::ResolvedApp r = policy::resolve_app(config, meta, *a, root);
+    policy::ResolvedApp r = policy::resolve_app(config, library, meta, *a, root);
     apps.push_back(AppPlan{meta.app_id(*a),
                            a,
                            std::move(r.policy),

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "core/error.h"
 #include "core/layout.h"
@@ -110,6 +111,13 @@ void add_syscalls(Policy& p, const SyscallList& list) {
 
 ResolvedApp resolve_app(const Config& config, const install::PackageMeta& meta,
                         const install::AppEntry& app, const std::string& package_dir) {
+  std::optional<PolicyLibrary> lib;
+  return resolve_app(config, lib, meta, app, package_dir);
+}
+
+ResolvedApp resolve_app(const Config& config, std::optional<PolicyLibrary>& library,
+                        const install::PackageMeta& meta, const install::AppEntry& app,
+                        const std::string& package_dir) {
   const std::string where = meta.file + ": " + app.json_path;
   ResolvedApp out;
 
@@ -129,7 +137,8 @@ ResolvedApp resolve_app(const Config& config, const install::PackageMeta& meta,
     return out;
   }
 
-  const PolicyLibrary lib = PolicyLibrary::load(config.templates_dir, config.flags_dir);
+  if (!library) library = PolicyLibrary::load(config.templates_dir, config.flags_dir);
+  const PolicyLibrary& lib = *library;
   const PolicyItem* tmpl = lib.find(PolicyKind::Template, app.security_template);
   if (!tmpl)
     throw ConfineError(where + ".security-template: unknown template \"" + app.security_template +

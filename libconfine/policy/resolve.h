@@ -2,10 +2,12 @@
 // -> one resolved Policy per APP_ID. Install path only.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/config.h"
 #include "install/metadata.h"
+#include "policy/library.h"
 #include "policy/model.h"
 
 namespace confine::policy {
@@ -22,6 +24,11 @@ struct ResolvedApp {
 // file and field for unknown names, bad policy files or bad override files.
 ResolvedApp resolve_app(const Config& config, const install::PackageMeta& meta,
                         const install::AppEntry& app, const std::string& package_dir);
+// The same with the library loaded once for several apps: `library` is
+// loaded on first need (an app with security-policy needs none) and reused.
+ResolvedApp resolve_app(const Config& config, std::optional<PolicyLibrary>& library,
+                        const install::PackageMeta& meta, const install::AppEntry& app,
+                        const std::string& package_dir);
 
 // An installed app with its resolved policy, as `confine install` resolved it
 // (confine policy, confine explain).
