@@ -57,6 +57,8 @@ int run_export(const Invocation& inv) {
     std::cout << out.files.begin()->second;
     return 0;
   }
+  // The bundle is the caller's, not confine's state: their umask applies.
+  ::umask(inv.caller_umask);
   for (const auto& [rel, content] : out.files) {
     const std::string path = output + "/" + rel;
     throw_if_error(make_dirs(std::filesystem::path(path).parent_path().string(), 0755));

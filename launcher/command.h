@@ -2,6 +2,8 @@
 // itself with CONFINE_COMMAND, so adding a command touches no other file.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -16,6 +18,9 @@ struct Invocation {
   std::vector<std::string> args;  // arguments after the command name
   const Config& config;
   std::string config_path;        // the config file in use
+  // The caller's umask: main sets 022 for confine's own state; a command
+  // that writes the caller's files (export) puts this one back.
+  mode_t caller_umask = 022;
 };
 
 struct Command {

@@ -74,7 +74,7 @@ static int run_main(int argc, char** argv) {
   // What confine writes (policy, units, records, package trees) is read by
   // confine-run, possibly without root's DAC override: no mode may depend
   // on the caller's umask. Set once, for every subcommand.
-  ::umask(022);
+  const mode_t caller_umask = ::umask(022);
   spdlog::set_pattern("%v");
   std::string config_path;
   bool config_given = false;
@@ -126,7 +126,7 @@ static int run_main(int argc, char** argv) {
     std::cerr << prefix << cfg.error().describe() << "\n";
     return 1;
   }
-  Invocation inv{name, std::move(args), *cfg, config_path};
+  Invocation inv{name, std::move(args), *cfg, config_path, caller_umask};
   try {
     return cmd->run(inv);
   } catch (const UsageError& e) {

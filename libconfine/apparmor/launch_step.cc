@@ -105,8 +105,9 @@ class AppArmorLaunchStep final : public launch::LaunchStep {
       if (ctx.config.apparmor == LayerMode::Required)
         return Error::from_errno(ENOSYS, "AppArmor is required by the configuration (" +
                                              config_name(ctx) + ") but not enabled in the kernel");
-      // The Landlock step (before this one) says what it prepared.
-      const bool landlock = ctx.layers.landlock_files || ctx.layers.landlock_scopes_abi > 0;
+      // The Landlock step (before this one) says what it prepared: the
+      // notice says it holds files, so a scopes-only ruleset does not count.
+      const bool landlock = ctx.layers.landlock_files;
       ctx.skipped.push_back(landlock ? kNotEnabledLandlockNotice : kNotEnabledNotice);
       skip_ = true;
       return Status::Ok();

@@ -108,8 +108,15 @@ Result<UniqueFd> open_component(int at, const std::string& name, const std::stri
                      RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
     if (fd < 0 && errno == ENOSYS) g_no_openat2.store(true, std::memory_order_relaxed);
   }
-  if (fd < 0 && (g_no_openat2.load(std::memory_order_relaxed) || errno == EPERM))
+  if (fd < 0 && (g_no_openat2.load(std::memory_order_relaxed) || errno == EPERM)) {
     fd = ::openat(at, name.c_str(), flags);
+    // O_PATH | O_NOFOLLOW opens a symlink itself where openat2 refuses it.
+    struct stat st;
+    if (fd >= 0 && (flags & O_PATH) && ::fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+      ::close(fd);
+      return Error::from_errno(ELOOP, shown + " is a symlink");
+    }
+  }
   if (fd < 0) {
     const int e = errno;
     if (e == ELOOP || e == ENOTDIR) {

@@ -26,14 +26,16 @@ std::string octal(mode_t m) {
 // business (exact_mode aside), not a sign that someone else controls them.
 TrustPolicy owned_by(DirOwner owner) { return TrustPolicy{owner.uid, false}; }
 
-// Splits an absolute path into its components ("/a//b/" -> {"a", "b"}).
+// Splits an absolute path into its components ("/a//b/./" -> {"a", "b"}).
 std::vector<std::string> components_of(const std::string& path) {
   std::vector<std::string> out;
   size_t pos = 0;
   while (pos < path.size()) {
     size_t next = path.find('/', pos);
     if (next == std::string::npos) next = path.size();
-    if (next > pos) out.push_back(path.substr(pos, next - pos));
+    // "." names the directory itself: nothing to create or open.
+    if (next > pos && path.compare(pos, next - pos, ".") != 0)
+      out.push_back(path.substr(pos, next - pos));
     pos = next + 1;
   }
   return out;

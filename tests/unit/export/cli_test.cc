@@ -1,6 +1,7 @@
 // `confine export` on an installed sample: its errors, and the oci-config
 // fragment (process, devices) that the equivalence test then runs.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +39,19 @@ TEST_F(ExportCli, BadUsageIsExit2NamingTheProblem) {
   r = confine({"--format", "oci-seccomp"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("missing APP_ID"), std::string::npos) << r.err;
+}
+
+// The export is the caller's file, not confine's state: the caller's umask
+// applies to it (confine sets 022 for what confine-run reads).
+TEST_F(ExportCli, TheBundleFollowsTheCallersUmask) {
+  const std::string out = s_.dir() / "out/sub";
+  const mode_t old = ::umask(077);
+  RunResult r = confine({s_.app_id("show", "1.0"), "--format", "oci-config", "--output", out});
+  ::umask(old);
+  ASSERT_EQ(r.status, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::stat((s_.dir() / "out").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
 }
 
 TEST_F(ExportCli, UnknownAppIsAnErrorNamingIt) {

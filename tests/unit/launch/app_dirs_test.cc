@@ -288,6 +288,17 @@ TEST_F(AppDirs, MissingDataDirIsCreatedByRoot) {
   EXPECT_EQ(s.mode, 0755u);
 }
 
+// A configured data_dir may name "." components (the configuration refuses
+// only ".."): they are the directory itself, not a name to create.
+TEST_F(AppDirs, DotComponentsOfTheConfiguredDataDirAreSkipped) {
+  Config c = config_;
+  c.data_dir = dir_.path() + "/./data/.";
+  const Layout layout(c);
+  Status st = ensure_data_dir(layout, key_, "1.0", true);
+  ASSERT_TRUE(st.ok()) << st.error().describe();
+  EXPECT_TRUE(lstat_of(config_.data_dir + "/hello.example/1.0").is_dir);
+}
+
 TEST_F(AppDirs, MissingDataDirIsLeftAloneWithoutRoot) {
   ASSERT_TRUE(ensure_data_dir(layout_, key_, "1.0", false).ok());
   EXPECT_FALSE(lstat_of(config_.data_dir).exists);
