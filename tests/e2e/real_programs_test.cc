@@ -67,6 +67,17 @@ TEST_F(RealPrograms, MachineIdIsReadable) {
   EXPECT_EQ(id.out, expected) << id.err;
 }
 
+// Flushing the file system of a file the app writes (coreutils' sync -f:
+// syncfs(2) on an fd it holds) works with the default template.
+TEST_F(RealPrograms, SyncfsOfAFileInTheDataDir) {
+  ASSERT_TRUE(s_.install("1.0", {{"flush", "bin/flush",
+                                  "#!/bin/sh\necho x >\"$CONFINE_APP_DATA_PATH/f\" && "
+                                  "exec /bin/sync -f \"$CONFINE_APP_DATA_PATH/f\"\n"}}));
+  RunResult r = launch("flush");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("sync:"), std::string::npos) << r.err;
+}
+
 // A server lists the machine's interfaces (glibc's getifaddrs and
 // if_nameindex: a bound NETLINK_ROUTE socket) with network-service; a
 // client, which may not bind, cannot.
