@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "command.h"
+#include "core/layout.h"
+#include "core/safe_io.h"
 #include "diagnose/check.h"
 #include "policy/allows.h"
 #include "install/metadata.h"
@@ -25,6 +27,39 @@ AppFacts app_facts(const policy::ResolvedApp& r) {
   AppFacts app;
   app.seccomp_allows = policy::seccomp_allowed_classes(r.policy, !r.raw_seccomp.empty());
   return app;
+}
+
+// The app's installed launch record; none when it is missing or unreadable
+// (the layer lines then say so).
+std::optional<LaunchRecord> installed_record(const Config& config, const AppId& id) {
+  auto text = read_trusted(Layout(config).launch_record(id), 1 << 20);
+  if (!text) return std::nullopt;
+  auto r = LaunchRecord::parse(*text, Layout(config).launch_record(id));
+  if (!r) return std::nullopt;
+  return std::move(*r);
+}
+
+// Each layer in launch order: its mode here, its artifact, and whether the
+// app's launch record requires it.
+void print_layers(const Config& config, const AppId& id) {
+  const auto record = installed_record(config, id);
+  std::cout << "\nlayers (in launch order):\n";
+  for (const auto& l : diagnose::app_layers(config, id, record ? &*record : nullptr))
+    std::cout << "  " << l.name << std::string(l.name.size() < 10 ? 10 - l.name.size() : 1, ' ')
+              << (l.in_record ? "required by the app" : "not in the app's launch record")
+              << " [config: " << to_string(l.mode) << "] " << l.artifact << "\n";
+  if (!record) std::cout << "  (no readable launch record: the app does not launch)\n";
+}
+
+nlohmann::json layers_json(const Config& config, const AppId& id) {
+  const auto record = installed_record(config, id);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& l : diagnose::app_layers(config, id, record ? &*record : nullptr))
+    out.push_back({{"layer", l.name},
+                   {"mode", std::string(to_string(l.mode))},
+                   {"artifact", l.artifact},
+                   {"in_record", l.in_record}});
+  return out;
 }
 
 // Which layer on this machine holds each access class for the app, as
@@ -62,6 +97,7 @@ nlohmann::json policy_json(const Config& config, const AppId& id,
       {"apparmor_profile", r.raw_apparmor},
   };
   out.update(policy::policy_json(r.policy, lib ? &*lib : nullptr));
+  out["layers"] = layers_json(config, id);
   out["coverage"] = diagnose::coverage_json(diagnose::gather_facts(), config, app_facts(r));
   return out;
 }
@@ -90,6 +126,7 @@ int run_policy(const Invocation& inv) {
               << "\n";
     std::cout << policy::describe_policy(r.policy, nullptr);
     if (!r.raw_apparmor.empty()) std::cout << "\nAppArmor profile (verbatim)\n" << r.raw_apparmor;
+    print_layers(inv.config, id);
     print_coverage(inv.config, r);
     return 0;
   }
@@ -106,6 +143,7 @@ int run_policy(const Invocation& inv) {
   const auto lib = policy::PolicyLibrary::load(inv.config.templates_dir, inv.config.flags_dir);
   std::cout << "(each rule is listed once, under the first source that grants it)\n"
             << policy::describe_policy(r.policy, &lib);
+  print_layers(inv.config, id);
   print_coverage(inv.config, r);
   return 0;
 }
@@ -122,8 +160,10 @@ CONFINE_COMMAND(Command{"policy", "show the resolved policy of an installed app"
                         "includes), and security-override files. Denied rules are shown as\n"
                         "\"deny\"; a deny always wins over an allow. For security-policy apps the\n"
                         "raw seccomp rules and the verbatim AppArmor profile are shown.\n"
-                        "Last, the coverage on this machine: which layer holds each access\n"
-                        "class for the app, root-run and user-run (see confine check).\n"
+                        "Then the layers in launch order: whether the app's launch record\n"
+                        "requires each, its mode in the configuration and its artifact. Last,\n"
+                        "the coverage on this machine: which layer holds each access class\n"
+                        "for the app, root-run and user-run (see confine check).\n"
                         "\n"
                         "Options:\n"
                         "  --json      the same as one JSON object (schema confine-policy/1,\n"

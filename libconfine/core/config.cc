@@ -33,7 +33,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
   c.path = origin;
   for (const auto& [key, v] : j.items()) {
     std::string* dir = nullptr;
-    LayerMode* mode = nullptr;
+    std::optional<Layer> layer;
     if (key == "apps_dir") dir = &c.apps_dir;
     else if (key == "data_dir") dir = &c.data_dir;
     else if (key == "policy_dir") dir = &c.policy_dir;
@@ -42,7 +42,7 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
     else if (key == "units_dir") dir = &c.units_dir;
     else if (key == "tmp_dir") dir = &c.tmp_dir;
     else if (key == "accounts_root") dir = &c.accounts_root;
-    else if (auto layer = find_layer(key)) mode = &(c.*layer_info(*layer).mode);
+    else layer = find_layer(key);
 
     if (dir) {
       if (!v.is_string()) return bad(origin, key, "must be a string");
@@ -53,11 +53,11 @@ Result<Config> parse_config(const std::string& text, const std::string& origin) 
         return bad(origin, key, "must not contain NUL or '..' components");
       while (s.size() > 1 && s.back() == '/') s.pop_back();
       *dir = s;
-    } else if (mode) {
+    } else if (layer) {
       if (!v.is_string()) return bad(origin, key, "must be \"required\" or \"if-available\"");
       std::string s = v.get<std::string>();
-      if (s == "required") *mode = LayerMode::Required;
-      else if (s == "if-available") *mode = LayerMode::IfAvailable;
+      if (s == "required") set_layer_mode(c, *layer, LayerMode::Required);
+      else if (s == "if-available") set_layer_mode(c, *layer, LayerMode::IfAvailable);
       else return bad(origin, key, "must be \"required\" or \"if-available\", not \"" + s + "\"");
     } else if (key == "nice") {
       if (!v.is_number_integer()) return bad(origin, key, "must be an integer");

@@ -3,6 +3,8 @@
 // naming the file and key.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,8 @@ struct Config {
   // together would hide AppArmor's denials and their log lines); required
   // applies it always and fails the launch without it.
   LayerMode landlock = LayerMode::IfAvailable;
+  // The modes of layers registered at run time (core/layers.h), by name.
+  std::map<std::string, LayerMode, std::less<>> layer_modes;
   // Set PR_SET_NO_NEW_PRIVS even when the launcher runs as root (it is always
   // set for callers without CAP_SYS_ADMIN, which seccomp requires).
   bool no_new_privs = false;

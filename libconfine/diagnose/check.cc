@@ -10,6 +10,7 @@
 
 #include "apparmor/launch_step.h"
 #include "apparmor/parser.h"
+#include "core/layers.h"
 #include "devices/detect.h"
 #include "landlock/detect.h"
 #include "seccomp/launch_step.h"
@@ -136,24 +137,27 @@ std::vector<std::string> coverage_lines(const SystemFacts& f, const Config& c,
   return out;
 }
 
-CheckReport evaluate(const SystemFacts& f, const Config& c) {
-  CheckReport r;
-  auto line = [&](const std::string& layer, const std::string& state, const std::string& note) {
-    r.lines.push_back(pad(layer, 10) + pad(state, 58) + note);
-  };
+namespace {
 
-  // seccomp
-  line("seccomp", f.seccomp ? "available (filters with errno; denials logged)" : f.seccomp_problem,
+void line(CheckReport& r, const std::string& layer, const std::string& state,
+          const std::string& note) {
+  r.lines.push_back(pad(layer, 10) + pad(state, 58) + note);
+}
+
+void check_seccomp(const SystemFacts& f, const Config& c, CheckReport& r) {
+  line(r, "seccomp",
+       f.seccomp ? "available (filters with errno; denials logged)" : f.seccomp_problem,
        mode_note(c.seccomp, f.seccomp, "without a seccomp filter"));
   if (!f.seccomp && c.seccomp == LayerMode::Required)
     r.missing_required.push_back("seccomp (" + f.seccomp_problem + ")");
+}
 
-  // AppArmor
+void check_apparmor(const SystemFacts& f, const Config& c, CheckReport& r) {
   if (f.apparmor_error) {
-    line("apparmor", f.apparmor_problem, "[every launch fails until this is fixed]");
+    line(r, "apparmor", f.apparmor_problem, "[every launch fails until this is fixed]");
     r.missing_required.push_back("apparmor (" + f.apparmor_problem + ")");
   } else {
-    line("apparmor", f.apparmor ? "enabled" : f.apparmor_problem,
+    line(r, "apparmor", f.apparmor ? "enabled" : f.apparmor_problem,
          mode_note(c.apparmor, f.apparmor, "without filesystem confinement by AppArmor"));
     if (!f.apparmor && c.apparmor == LayerMode::Required)
       r.missing_required.push_back("apparmor (" + f.apparmor_problem + ")");
@@ -173,20 +177,23 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
   }
   if (f.apparmor && !c.apparmor_namespace.empty() && !f.apparmor_namespaces)
     r.missing_required.push_back("apparmor policy namespaces (apparmor_namespace is set)");
+}
 
-  // device cgroup
+void check_devices(const SystemFacts& f, const Config& c, CheckReport& r) {
   const bool have_devices = f.devices != devices::Backend::None;
   std::string dev =
       f.devices == devices::Backend::V2   ? "cgroup v2 device programs in " + f.devices_where
       : f.devices == devices::Backend::V1 ? "cgroup v1 devices controller at " + f.devices_where
                                           : f.devices_problem;
-  line("devices", dev, mode_note(c.devices, have_devices, "without a device cgroup"));
+  line(r, "devices", dev, mode_note(c.devices, have_devices, "without a device cgroup"));
   if (!f.devices_v1_also.empty())
     r.lines.push_back(pad("", 10) + "hybrid: a v1 devices controller is mounted at " +
                       f.devices_v1_also + " too; the v2 program is used");
   if (!have_devices && c.devices == LayerMode::Required)
     r.missing_required.push_back("device cgroup (" + f.devices_problem + ")");
+}
 
+void check_landlock(const SystemFacts& f, const Config& c, CheckReport& r) {
   // Landlock: if-available applies it only where AppArmor is not enabled
   // (landlock/launch_step.cc).
   const bool have_landlock = f.landlock_abi > 0;
@@ -201,10 +208,10 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
   }
   if (!f.landlock_problem.empty()) {
     // Launches fail (exit 125) until whatever refuses the syscall is gone.
-    line("landlock", "unknown: " + f.landlock_problem, "[launches fail: fix the outer filter]");
+    line(r, "landlock", "unknown: " + f.landlock_problem, "[launches fail: fix the outer filter]");
     r.missing_required.push_back("landlock (" + f.landlock_problem + ")");
   } else {
-    line("landlock",
+    line(r, "landlock",
          have_landlock ? "available (ABI " + std::to_string(f.landlock_abi) + ")"
                        : "not available in the kernel",
          landlock_note);
@@ -223,6 +230,28 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
                         "pathname unix sockets: not mediated (no Landlock right for them up to "
                         "ABI 7); apps with the unix-sockets group reach any their uid may open");
   }
+}
+
+// The built-in layers' probes; a registered layer's row brings its own.
+void check_layer(const LayerInfo& row, const SystemFacts& f, const Config& c, CheckReport& r) {
+  if (row.check) return row.check(f, c, r);
+  switch (row.layer) {
+    case Layer::Devices: return check_devices(f, c, r);
+    case Layer::Landlock: return check_landlock(f, c, r);
+    case Layer::AppArmor: return check_apparmor(f, c, r);
+    case Layer::Seccomp: return check_seccomp(f, c, r);
+  }
+}
+
+}  // namespace
+
+CheckReport evaluate(const SystemFacts& f, const Config& c) {
+  CheckReport r;
+  auto line = [&](const std::string& layer, const std::string& state, const std::string& note) {
+    diagnose::line(r, layer, state, note);
+  };
+  // One line (or a few) per layer, in launch order.
+  for (const LayerInfo& row : layer_table()) check_layer(row, f, c, r);
 
   // The launcher itself.
   if (!f.launcher_exists)
@@ -272,6 +301,15 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
     for (const auto& m : r.missing_required)
       r.lines.push_back("confine-run would refuse to start apps: " + m + " is required");
   return r;
+}
+
+std::vector<AppLayer> app_layers(const Config& config, const AppId& id,
+                                 const LaunchRecord* record) {
+  std::vector<AppLayer> out;
+  for (const LayerInfo& row : layer_table())
+    out.push_back({row.name, layer_mode(config, row.layer), layer_artifact(config, row.layer, id),
+                   record && record->has_layer(row.layer)});
+  return out;
 }
 
 }  // namespace confine::diagnose

@@ -13,6 +13,7 @@
 
 #include "core/config.h"
 #include "core/coverage.h"
+#include "core/launch_record.h"
 #include "devices/detect.h"
 
 namespace confine::diagnose {
@@ -82,5 +83,17 @@ nlohmann::json check_json(const SystemFacts& facts, const Config& config,
 // "root_run", "user_run"). `confine policy --json` shows it for one app.
 nlohmann::json coverage_json(const SystemFacts& facts, const Config& config,
                              const AppFacts& app_template);
+
+// One app's layers, as `confine policy` shows them: each row of the layer
+// table in launch order, its mode in `config`, its artifact for the app, and
+// whether the app's launch record requires it (`record`: the installed
+// record, null when there is none).
+struct AppLayer {
+  std::string name;
+  LayerMode mode;
+  std::string artifact;
+  bool in_record;
+};
+std::vector<AppLayer> app_layers(const Config& config, const AppId& id, const LaunchRecord* record);
 
 }  // namespace confine::diagnose

@@ -13,8 +13,8 @@
 
 namespace confine::install {
 
-// The steps in the order they run (install/steps.cc). Layer owners add
-// their factory there.
+// The steps in the order they run: the package user, one step per row of
+// the layer table (core/layers.h) in its order, the units, the launch records.
 std::vector<std::unique_ptr<InstallStep>> install_steps();
 using Steps = std::vector<std::unique_ptr<InstallStep>>;
 

@@ -14,7 +14,10 @@
 //
 // Each layer lives in its own component and provides one factory, declared
 // here and defined in the layer's directory (which adds its launch half to
-// confine_launch). steps.cc lists the calls; adding a layer is one line there.
+// confine_launch). The order comes from the layer table (core/layers.h):
+// launch_steps() takes each row's step in its launch_order, the privileges
+// step at kPrivilegesLaunchOrder; steps.cc binds the built-in rows to their
+// factories in one table.
 #pragma once
 
 #include <memory>

@@ -16,12 +16,18 @@ namespace {
 
 TEST(LayerTable, OneRowPerLayerInLaunchOrderWithDistinctNamesAndArtifacts) {
   std::set<std::string_view> names, dirs;
-  int last_step = 0;
-  for (const auto& row : layer_table()) {
+  int last_order = 0;
+  for (const LayerInfo& row : layer_table()) {
     EXPECT_TRUE(names.insert(row.name).second) << row.name;
     EXPECT_TRUE(dirs.insert(row.artifact_dir).second) << row.artifact_dir;
-    EXPECT_GT(row.launch_step, last_step) << row.name << " is out of launch order";
-    last_step = row.launch_step;
+    EXPECT_GT(row.launch_order, last_order) << row.name << " is out of launch order";
+    EXPECT_NE(row.launch_order, kPrivilegesLaunchOrder) << row.name;
+    last_order = row.launch_order;
+    // Built-in rows: their mode is a Config member, their parts are bound
+    // by each path (launch/steps.cc, install/steps.cc, diagnose/check.cc).
+    EXPECT_NE(row.mode, nullptr) << row.name;
+    EXPECT_EQ(Config{}.*row.mode, row.default_mode) << row.name;
+    EXPECT_FALSE(row.launch_step || row.install_step || row.check) << row.name;
     EXPECT_EQ(&layer_info(row.layer), &row);
     EXPECT_EQ(find_layer(row.name), row.layer);
     for (char c : row.name) EXPECT_TRUE(c >= 'a' && c <= 'z') << row.name;
@@ -34,7 +40,7 @@ TEST(LayerTable, OneRowPerLayerInLaunchOrderWithDistinctNamesAndArtifacts) {
 }
 
 TEST(LayerTable, TheConfigurationHasAModeKeyForEachRowAndNoOther) {
-  for (const auto& row : layer_table()) {
+  for (const LayerInfo& row : layer_table()) {
     SCOPED_TRACE(std::string(row.name));
     for (LayerMode m : {LayerMode::Required, LayerMode::IfAvailable}) {
       auto c = parse_config("{\"" + std::string(row.name) + "\": \"" + std::string(to_string(m)) +
@@ -42,6 +48,7 @@ TEST(LayerTable, TheConfigurationHasAModeKeyForEachRowAndNoOther) {
                             "config.json");
       ASSERT_TRUE(c) << c.error().describe();
       EXPECT_EQ((*c).*row.mode, m);
+      EXPECT_EQ(layer_mode(*c, row.layer), m);
     }
   }
   EXPECT_FALSE(parse_config(R"({"privileges": "required"})", "config.json"));
@@ -49,11 +56,11 @@ TEST(LayerTable, TheConfigurationHasAModeKeyForEachRowAndNoOther) {
 
 TEST(LayerTable, LaunchRecordsNameExactlyTheRows) {
   const std::string head = "format=1\napp_id=hello.me_cli_1.0\ntype=app\nexec=bin/cli\n";
-  for (const auto& row : layer_table()) {
+  for (const LayerInfo& row : layer_table()) {
     auto r = LaunchRecord::parse(head + "layers=" + std::string(row.name) + "\n", "rec");
     ASSERT_TRUE(r) << r.error().describe();
     EXPECT_TRUE(r->has_layer(row.layer));
-    for (const auto& other : layer_table()) {
+    for (const LayerInfo& other : layer_table()) {
       if (other.layer != row.layer) {
         EXPECT_FALSE(r->has_layer(other.layer));
       }

@@ -171,10 +171,11 @@ TEST(Check, SeccompAndDevicesAreRequiredByDefault) {
   f.devices_problem = "no cgroup2 hierarchy and no v1 devices controller is mounted";
   Config c;
   CheckReport r = evaluate(f, c);
+  // In launch order, as the report lists the layers.
   ASSERT_EQ(r.missing_required.size(), 2u);
-  EXPECT_EQ(r.missing_required[0], "seccomp (the kernel does not support seccomp)");
-  EXPECT_EQ(r.missing_required[1],
+  EXPECT_EQ(r.missing_required[0],
             "device cgroup (no cgroup2 hierarchy and no v1 devices controller is mounted)");
+  EXPECT_EQ(r.missing_required[1], "seccomp (the kernel does not support seccomp)");
   c.seccomp = LayerMode::IfAvailable;
   c.devices = LayerMode::IfAvailable;
   EXPECT_TRUE(evaluate(f, c).ok());

@@ -22,7 +22,8 @@ class PolicyCommands : public ::testing::Test {
     write_file(tmp / "config.json", R"({"templates_dir": ")" +
                                         testing::source_path("policy-templates") +
                                         R"(", "flags_dir": ")" + tmp / "flags.d" +
-                                        R"(", "apps_dir": ")" + tmp / "apps" + R"("})");
+                                        R"(", "apps_dir": ")" + tmp / "apps" +
+                                        R"(", "policy_dir": ")" + tmp / "policy" + R"("})");
     const std::string pkg = tmp / "apps/foo.bar/1.0";
     for (const std::string d : {"apps", "apps/foo.bar", "apps/foo.bar/1.0", "apps/foo.bar/1.0/meta",
                                 "apps/foo.bar/1.0/bin"})
@@ -123,6 +124,19 @@ TEST_F(PolicyCommands, PolicyGroupsRulesBySource) {
   EXPECT_NE(r.out.find("deny syscalls ioctl a1 == TIOCSTI", files), std::string::npos);
   // No network cap: no socket rule anywhere.
   EXPECT_EQ(r.out.find("socket a0"), std::string::npos);
+  // The layers, in launch order; this app was planted, not installed, so
+  // it has no launch record (LayerRegistry.* shows one that has).
+  EXPECT_NE(r.out.find("\nlayers (in launch order):\n"
+                       "  devices   not in the app's launch record [config: required] " +
+                       (tmp / "policy/grants/foo.bar_cam_1.0") +
+                       "\n  landlock  not in the app's launch record [config: if-available] "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  seccomp   not in the app's launch record [config: required] " +
+                       (tmp / "policy/seccomp/foo.bar_cam_1.0.bpf") +
+                       "\n  (no readable launch record: the app does not launch)\n"),
+            std::string::npos)
+      << r.out;
 }
 
 // The same policy for scripts (confine(8), JSON OUTPUT): every rule with
@@ -167,6 +181,12 @@ TEST_F(PolicyCommands, PolicyJsonHasEveryRuleWithItsSource) {
   EXPECT_TRUE(has(j["landlock"], {{"path", "/usr/lib/{,@{multiarch}/}gconv/**"},
                                   {"holds", "all of /usr/lib/ (wider than the pattern)"}}))
       << j["landlock"];
+  ASSERT_EQ(j["layers"].size(), 4u) << j["layers"];
+  EXPECT_EQ(j["layers"][0], nlohmann::json({{"layer", "devices"},
+                                            {"mode", "required"},
+                                            {"artifact", tmp / "policy/grants/foo.bar_cam_1.0"},
+                                            {"in_record", false}}));
+  EXPECT_EQ(j["layers"][3]["layer"], "seccomp");
   ASSERT_FALSE(j["coverage"].empty());
   for (const auto& row : j["coverage"]) {
     EXPECT_TRUE(row.contains("class") && row.contains("root_run") && row.contains("user_run"));
