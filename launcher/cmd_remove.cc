@@ -23,7 +23,7 @@ int run_remove(const Invocation& inv) {
   PackageKey key = value_or_throw(PackageKey::parse(pos[0]));
   std::string version = pos.size() == 2 ? pos[1] : "";
   if (!version.empty())
-    if (auto e = check_version(version)) throw ConfineError(*e);
+    if (auto v = check_version(version); !v) throw ConfineError(v.error().message);
 
   auto r = install::remove_package(inv.config, key, version, keep_data);
   std::cout << "removed " << key.str();

@@ -40,13 +40,15 @@ bool dashed_alnum(std::string_view s, bool upper) {
   return true;
 }
 
-std::optional<std::string> check_pkg_like(std::string_view what, std::string_view s) {
-  const std::string bad = "invalid " + std::string(what) + " " + quote(s) + ": ";
-  if (s.size() < 2 || s.size() > 40) return bad + "must be 2 to 40 characters long";
-  if (!dashed_alnum(s, false)) return bad + "must match ^[a-z0-9](-?[a-z0-9])*$";
+Status check_pkg_like(std::string_view what, std::string_view s) {
+  auto bad = [&](const char* why) {
+    return Error{0, "invalid " + std::string(what) + " " + quote(s) + ": " + why};
+  };
+  if (s.size() < 2 || s.size() > 40) return bad("must be 2 to 40 characters long");
+  if (!dashed_alnum(s, false)) return bad("must match ^[a-z0-9](-?[a-z0-9])*$");
   for (char c : s)
-    if (c >= 'a' && c <= 'z') return std::nullopt;
-  return bad + "must contain at least one letter";
+    if (c >= 'a' && c <= 'z') return Status::Ok();
+  return bad("must contain at least one letter");
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -78,38 +80,38 @@ std::optional<PackageType> parse_package_type(std::string_view s) {
   return std::nullopt;
 }
 
-std::optional<std::string> check_package_name(std::string_view s) {
+Status check_package_name(std::string_view s) {
   return check_pkg_like("package name", s);
 }
 
-std::optional<std::string> check_origin(std::string_view s) { return check_pkg_like("origin", s); }
+Status check_origin(std::string_view s) { return check_pkg_like("origin", s); }
 
-std::optional<std::string> check_app_name(std::string_view s) {
-  const std::string bad = "invalid app name " + quote(s) + ": ";
-  if (s.empty() || s.size() > 40) return bad + "must be 1 to 40 characters long";
-  if (!dashed_alnum(s, true)) return bad + "must match ^[a-zA-Z0-9](-?[a-zA-Z0-9])*$";
-  return std::nullopt;
+Status check_app_name(std::string_view s) {
+  auto bad = [&](const char* why) { return Error{0, "invalid app name " + quote(s) + ": " + why}; };
+  if (s.empty() || s.size() > 40) return bad("must be 1 to 40 characters long");
+  if (!dashed_alnum(s, true)) return bad("must match ^[a-zA-Z0-9](-?[a-zA-Z0-9])*$");
+  return Status::Ok();
 }
 
-std::optional<std::string> check_version(std::string_view s) {
-  const std::string bad = "invalid version " + quote(s) + ": ";
-  if (s.empty() || s.size() > 32) return bad + "must be 1 to 32 characters long";
-  if (!is_alnum(s.front())) return bad + "must start with a letter or digit";
+Status check_version(std::string_view s) {
+  auto bad = [&](const char* why) { return Error{0, "invalid version " + quote(s) + ": " + why}; };
+  if (s.empty() || s.size() > 32) return bad("must be 1 to 32 characters long");
+  if (!is_alnum(s.front())) return bad("must start with a letter or digit");
   for (char c : s) {
     if (!is_alnum(c) && c != '.' && c != '+' && c != '~' && c != ':' && c != '-')
-      return bad + "may only contain [A-Za-z0-9.+~:-]";
+      return bad("may only contain [A-Za-z0-9.+~:-]");
   }
-  return std::nullopt;
+  return Status::Ok();
 }
 
 Result<PackageKey> PackageKey::parse(std::string_view s) {
   auto parts = split(s, '.');
   if (parts.size() > 2)
     return Error{0, "invalid package key " + quote(s) + ": expected <name> or <name>.<origin>"};
-  if (auto e = check_package_name(parts[0])) return Error{0, *e};
+  if (auto e = check_package_name(parts[0]); !e) return e.error();
   PackageKey k{std::string(parts[0]), ""};
   if (parts.size() == 2) {
-    if (auto e = check_origin(parts[1])) return Error{0, *e};
+    if (auto e = check_origin(parts[1]); !e) return e.error();
     k.origin = std::string(parts[1]);
   }
   return k;
@@ -122,8 +124,8 @@ Result<AppId> AppId::parse(std::string_view s) {
                         ": expected <name>.<origin>_<app>_<version> or <name>_<app>_<version>"};
   auto key = PackageKey::parse(parts[0]);
   if (!key) return key.error().context("invalid APP_ID " + quote(s));
-  if (auto e = check_app_name(parts[1])) return Error{0, "invalid APP_ID " + quote(s) + ": " + *e};
-  if (auto e = check_version(parts[2])) return Error{0, "invalid APP_ID " + quote(s) + ": " + *e};
+  if (auto e = check_app_name(parts[1]); !e) return e.error().context("invalid APP_ID " + quote(s));
+  if (auto e = check_version(parts[2]); !e) return e.error().context("invalid APP_ID " + quote(s));
   return AppId{std::move(*key), std::string(parts[1]), std::string(parts[2])};
 }
 
@@ -138,7 +140,7 @@ Result<AppRef> AppRef::parse(std::string_view s) {
     return Error{0, "invalid app " + quote(s) + ": expected an APP_ID or <key>_<app>"};
   auto key = PackageKey::parse(parts[0]);
   if (!key) return key.error().context("invalid app " + quote(s));
-  if (auto e = check_app_name(parts[1])) return Error{0, "invalid app " + quote(s) + ": " + *e};
+  if (auto e = check_app_name(parts[1]); !e) return e.error().context("invalid app " + quote(s));
   return AppRef{std::move(*key), std::string(parts[1]), std::nullopt};
 }
 

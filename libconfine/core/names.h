@@ -16,12 +16,12 @@ enum class PackageType { App, Framework, Oem };
 std::string_view to_string(PackageType t);
 std::optional<PackageType> parse_package_type(std::string_view s);
 
-// Each returns std::nullopt when `s` is valid, else a message quoting it,
+// Each is ok when `s` is valid, else an error whose message quotes it,
 // e.g. `invalid package name "Foo": must match ^[a-z0-9](-?[a-z0-9])*$`.
-std::optional<std::string> check_package_name(std::string_view s);
-std::optional<std::string> check_origin(std::string_view s);
-std::optional<std::string> check_app_name(std::string_view s);
-std::optional<std::string> check_version(std::string_view s);
+Status check_package_name(std::string_view s);
+Status check_origin(std::string_view s);
+Status check_app_name(std::string_view s);
+Status check_version(std::string_view s);
 
 // `<name>.<origin>` for type app, `<name>` otherwise.
 struct PackageKey {

@@ -43,7 +43,7 @@ std::optional<std::string> current_version(const Layout& layout, const PackageKe
   ssize_t n = ::readlink(layout.current_link(key).c_str(), buf, sizeof buf - 1);
   if (n < 0) return std::nullopt;
   std::string v(buf, static_cast<size_t>(n));
-  if (check_version(v)) return std::nullopt;
+  if (!check_version(v)) return std::nullopt;
   return v;
 }
 
@@ -51,7 +51,7 @@ std::vector<std::string> installed_versions(const Layout& layout, const PackageK
   std::vector<std::string> out;
   const std::string dir = layout.package_dir(key);
   for (const auto& n : entries(dir))
-    if (n != "current" && !check_version(n) && is_dir(dir + "/" + n)) out.push_back(n);
+    if (n != "current" && check_version(n).ok() && is_dir(dir + "/" + n)) out.push_back(n);
   return out;
 }
 

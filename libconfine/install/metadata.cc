@@ -155,7 +155,7 @@ class MetaParser {
     a.kind = kind;
     a.json_path = path;
     a.name = string_field(j, path, "name", true);
-    if (auto e = check_app_name(a.name)) fail(join(path, "name"), *e);
+    if (auto e = check_app_name(a.name); !e) fail(join(path, "name"), e.error().message);
     if (!j.contains(exec_key)) fail(join(path, exec_key), "required key is missing");
     a.exec = contained_path(j[exec_key], join(path, exec_key));
     a.description = description(j, path);
@@ -300,9 +300,9 @@ PackageMeta parse_package_meta(const std::string& text, const std::string& file,
   PackageMeta m;
   m.file = file;
   m.name = p.string_field(doc, "", "name", true);
-  if (auto e = check_package_name(m.name)) p.fail("name", *e);
+  if (auto e = check_package_name(m.name); !e) p.fail("name", e.error().message);
   m.version = p.string_field(doc, "", "version", true);
-  if (auto e = check_version(m.version)) p.fail("version", *e);
+  if (auto e = check_version(m.version); !e) p.fail("version", e.error().message);
   // <apps_dir>/<key>/current is the link to the active version.
   if (m.version == "current")
     p.fail("version", "\"current\" is reserved for the link to the active version");
@@ -316,7 +316,7 @@ PackageMeta parse_package_meta(const std::string& text, const std::string& file,
   // package (--origin), never by the package itself.
   if (m.type == PackageType::App) {
     if (origin.empty()) p.fail("type", "a package of type app needs --origin ORIGIN");
-    if (auto e = check_origin(origin)) p.fail("--origin", *e);
+    if (auto e = check_origin(origin); !e) p.fail("--origin", e.error().message);
     m.origin = origin;
   } else if (!origin.empty()) {
     p.fail("type",

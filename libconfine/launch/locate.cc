@@ -53,8 +53,8 @@ Result<LocatedApp> locate_app(const Layout& layout, std::string_view app_arg) {
       return fail(kExitCannotRun, layout.current_link(ref->key) + ": target too long");
     version.assign(buf, static_cast<size_t>(n));
     // The link must name a sibling version directory, nothing else.
-    if (auto bad = check_version(version))
-      return fail(kExitCannotRun, layout.current_link(ref->key) + ": " + *bad);
+    if (auto v = check_version(version); !v)
+      return fail(kExitCannotRun, layout.current_link(ref->key) + ": " + v.error().message);
   }
 
   LocatedApp out;

@@ -38,33 +38,33 @@ TEST(AppId, RejectsBadNamesQuotingThem) {
 }
 
 TEST(Names, PackageNameRules) {
-  EXPECT_EQ(check_package_name("foo"), std::nullopt);
-  EXPECT_EQ(check_package_name("a-1"), std::nullopt);
-  EXPECT_EQ(check_package_name(std::string(40, 'a')), std::nullopt);
-  EXPECT_NE(check_package_name(std::string(41, 'a')), std::nullopt);
-  EXPECT_NE(check_package_name("a"), std::nullopt);
-  EXPECT_NE(check_package_name("12"), std::nullopt);  // needs a letter
-  EXPECT_NE(check_package_name("a--b"), std::nullopt);
-  EXPECT_NE(check_package_name("-ab"), std::nullopt);
-  EXPECT_NE(check_package_name("ab-"), std::nullopt);
-  EXPECT_NE(check_package_name("aB"), std::nullopt);
-  EXPECT_NE(check_package_name("a_b"), std::nullopt);
-  EXPECT_EQ(*check_package_name("Foo"),
+  EXPECT_TRUE(check_package_name("foo").ok());
+  EXPECT_TRUE(check_package_name("a-1").ok());
+  EXPECT_TRUE(check_package_name(std::string(40, 'a')).ok());
+  EXPECT_FALSE(check_package_name(std::string(41, 'a')).ok());
+  EXPECT_FALSE(check_package_name("a").ok());
+  EXPECT_FALSE(check_package_name("12").ok());  // needs a letter
+  EXPECT_FALSE(check_package_name("a--b").ok());
+  EXPECT_FALSE(check_package_name("-ab").ok());
+  EXPECT_FALSE(check_package_name("ab-").ok());
+  EXPECT_FALSE(check_package_name("aB").ok());
+  EXPECT_FALSE(check_package_name("a_b").ok());
+  EXPECT_EQ(check_package_name("Foo").error().message,
             "invalid package name \"Foo\": must match ^[a-z0-9](-?[a-z0-9])*$");
 }
 
 TEST(Names, AppNameAndVersionRules) {
-  EXPECT_EQ(check_app_name("A"), std::nullopt);
-  EXPECT_EQ(check_app_name("Cli-2"), std::nullopt);
-  EXPECT_NE(check_app_name(""), std::nullopt);
-  EXPECT_NE(check_app_name(std::string(41, 'a')), std::nullopt);
-  EXPECT_NE(check_app_name("a.b"), std::nullopt);
-  EXPECT_EQ(check_version("1.0~rc1+git:2-3"), std::nullopt);
-  EXPECT_NE(check_version("_1"), std::nullopt);
-  EXPECT_NE(check_version("1/2"), std::nullopt);
-  EXPECT_NE(check_version(".1"), std::nullopt);
-  EXPECT_NE(check_version(std::string(33, '1')), std::nullopt);
-  EXPECT_NE(check_version(""), std::nullopt);
+  EXPECT_TRUE(check_app_name("A").ok());
+  EXPECT_TRUE(check_app_name("Cli-2").ok());
+  EXPECT_FALSE(check_app_name("").ok());
+  EXPECT_FALSE(check_app_name(std::string(41, 'a')).ok());
+  EXPECT_FALSE(check_app_name("a.b").ok());
+  EXPECT_TRUE(check_version("1.0~rc1+git:2-3").ok());
+  EXPECT_FALSE(check_version("_1").ok());
+  EXPECT_FALSE(check_version("1/2").ok());
+  EXPECT_FALSE(check_version(".1").ok());
+  EXPECT_FALSE(check_version(std::string(33, '1')).ok());
+  EXPECT_FALSE(check_version("").ok());
 }
 
 TEST(AppRef, AcceptsAppIdOrKeyAndApp) {
