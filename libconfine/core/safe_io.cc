@@ -156,24 +156,29 @@ Result<UniqueFd> open_trusted_at(int at, const std::string& name, const std::str
   return fd;
 }
 
-Result<UniqueFd> open_trusted_dir(const std::string& path, const TrustPolicy& trust) {
+namespace {
+
+// open_trusted() and open_trusted_dir(): from the checked root down `path`.
+// A path naming "/" itself (or only "/." components) is the root, checked
+// as a directory.
+Result<UniqueFd> open_trusted_from_root(const std::string& path, const TrustPolicy& trust,
+                                        bool last_is_dir) {
   if (path.empty() || path.front() != '/')
     return Error::from_errno(EINVAL, "not an absolute path: " + path);
   auto root = open_root(trust);
   if (!root) return root.error();
   if (no_more_components(path, 0)) return root;
-  return walk_trusted(root->get(), "/", path, trust, true, path);
+  return walk_trusted(root->get(), "/", path, trust, last_is_dir, path);
+}
+
+}  // namespace
+
+Result<UniqueFd> open_trusted_dir(const std::string& path, const TrustPolicy& trust) {
+  return open_trusted_from_root(path, trust, true);
 }
 
 Result<UniqueFd> open_trusted(const std::string& path, const TrustPolicy& trust) {
-  if (path.empty() || path.front() != '/')
-    return Error::from_errno(EINVAL, "not an absolute path: " + path);
-  auto root = open_root(trust);
-  if (!root) return root.error();
-  // A path naming "/" itself (or only "/." components) is the root, checked
-  // as a directory, as it always was.
-  if (no_more_components(path, 0)) return root;
-  return walk_trusted(root->get(), "/", path, trust, false, path);
+  return open_trusted_from_root(path, trust, false);
 }
 
 Result<TrustedDir> TrustedDir::open(const std::string& path, const TrustPolicy& trust) {
