@@ -103,16 +103,18 @@ std::vector<Rule> compute_rules(const policy::Policy& policy) {
   }
   // Map-only rules ('m': mmap PROT_EXEC, which Landlock does not check):
   // Landlock's execute right, since the kernel opens an ELF interpreter
-  // (ld.so) with execute. Not where the app may write, at that directory
-  // or above it (the data dirs' "mr"): there it would let the app execve
-  // what it wrote, which AppArmor (no ix there) refuses.
+  // (ld.so) with execute. Not where the app may write: at that directory,
+  // above it (the data dirs' "mr"), or below it (a Landlock right holds for
+  // the whole subtree, so "/srv/** mr" with "/srv/app/data/ rw" would let
+  // the app execve what it wrote there, which AppArmor, with no ix, refuses).
   for (auto& [path, rights] : rules) {
     const size_t m = rights.find('m');
     if (m == std::string::npos) continue;
     bool writable = false;
     for (const auto& [dir, have] : rules)
       writable = writable || (have.find('w') != std::string::npos &&
-                              (dir == path || (dir.ends_with("/") && path.starts_with(dir))));
+                              (dir == path || (dir.ends_with("/") && path.starts_with(dir)) ||
+                               (path.ends_with("/") && dir.starts_with(path))));
     rights.erase(m, 1);
     if (!writable && rights.find('x') == std::string::npos) rights += 'x';
   }

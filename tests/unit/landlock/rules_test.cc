@@ -112,6 +112,13 @@ TEST(LandlockCompute, MapGrantsNoExecuteWhereTheAppWrites) {
   EXPECT_EQ(rights_of(r, "/tmp/app/lib/"), "(none)");  // beneath a writable dir: r is covered
   EXPECT_EQ(rights_of(r, "/usr/lib/"), "rx");           // ld.so is opened for execute
   EXPECT_EQ(rights_of(r, "/opt/tool/"), "lrwx");        // an explicit ix stays the policy's
+
+  // A writable directory below a map-only one: the execute right would
+  // hold in it too (Landlock rights cover the subtree), so the map-only
+  // directory gets none.
+  r = compute_rules(files({{"/srv/**", "mr"}, {"/srv/app/data/{,**}", "rwk"}}));
+  EXPECT_EQ(rights_of(r, "/srv/"), "r");
+  EXPECT_EQ(rights_of(r, "/srv/app/data/"), "lrw");
 }
 
 // The direction that matters: every path a glob matches is at or beneath a
