@@ -71,16 +71,18 @@ std::vector<CoverageRow> coverage(const LayerFacts& l, const AppFacts& app) {
         break;
       case AccessClass::FileMetadata:
         // AppArmor checks chmod, chown and xattr writes as "w"; Landlock has
-        // no right for them (ABI 7). For uid 0 the root program refuses them
-        // outright; for another uid the kernel lets it change only its own
-        // files, which no layer here restricts by path: a package user owns
-        // only what the app made where its policy lets it write.
+        // no right for them (ABI 7). The filter's root program refuses them
+        // outright: always for uid 0, and for another uid where AppArmor
+        // does not check them unless accept_gaps lists the class (that uid
+        // owns files outside the app). A package user owns only what the
+        // app made where its policy lets it write.
         hold(l.apparmor, "apparmor");
-        hold(app.root && l.seccomp_root, "seccomp");
+        hold(l.seccomp_metadata, "seccomp");
         hold(app.package_user, "ownership");
         r.note = app.root ? "needs AppArmor or seccomp's root program"
                           : "needs AppArmor: Landlock has no right for chmod, chown, utime "
-                            "or xattrs, so the app may change its user's own files";
+                            "or xattrs, so the app may change its user's own files (seccomp "
+                            "refuses them all unless accept_gaps lists file-metadata)";
         break;
       case AccessClass::UnixPathname:
         hold(sec(info.id), "seccomp");

@@ -46,7 +46,11 @@ std::optional<AccessClass> access_class_from_name(std::string_view name);
 // What the layers of one launch do (or would do) on this kernel.
 struct LayerFacts {
   bool seccomp = false;           // the app's filter is loaded
-  bool seccomp_root = false;      // with the root program (an app running as uid 0)
+  bool seccomp_root = false;      // the app runs as uid 0
+  // The filter's root program is stacked: no chmod, chown, utime or xattr
+  // write at all (every root app; an app running as its caller where no
+  // AppArmor profile checks them, unless accept_gaps lists file-metadata).
+  bool seccomp_metadata = false;
   bool apparmor = false;          // the app execs into its profile
   bool apparmor_signal = false;   // the kernel's AppArmor mediates signals
   bool apparmor_ptrace = false;   // ... and ptrace

@@ -92,10 +92,15 @@ SystemFacts gather_facts() {
   return f;
 }
 
-LayerFacts launch_layers(const SystemFacts& f, const Config& c, bool root) {
+LayerFacts launch_layers(const SystemFacts& f, const Config& c, bool root, bool package_user) {
   LayerFacts l;
   l.seccomp = f.seccomp;
   l.seccomp_root = f.seccomp && root;
+  // seccomp/launch_step.cc: the root program for root, and for a caller's
+  // uid where AppArmor does not check metadata and the gap is not accepted.
+  const bool accepted = std::find(c.accept_gaps.begin(), c.accept_gaps.end(),
+                                  AccessClass::FileMetadata) != c.accept_gaps.end();
+  l.seccomp_metadata = f.seccomp && (root || (!package_user && !f.apparmor && !accepted));
   l.apparmor = f.apparmor;
   l.apparmor_signal = f.apparmor && f.apparmor_signal;
   l.apparmor_ptrace = f.apparmor && f.apparmor_ptrace;
@@ -276,7 +281,7 @@ CheckReport evaluate(const SystemFacts& f, const Config& c) {
     if (l.find("unix-") != std::string::npos) r.lines.push_back(std::move(l));
   AppFacts service;
   service.package_user = true;
-  for (const auto& row : coverage(launch_layers(f, c, false), service))
+  for (const auto& row : coverage(launch_layers(f, c, false, true), service))
     if (row.cls == AccessClass::FileMetadata)
       r.lines.push_back("coverage for a service run as its package user: file-metadata: " +
                         describe_holding(row));

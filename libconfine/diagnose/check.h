@@ -64,8 +64,10 @@ struct CheckReport {
 CheckReport evaluate(const SystemFacts& facts, const Config& config);
 
 // The layers a launch on this system would apply for an app running as
-// root (`root`) or as another uid, as the launch steps decide them.
-LayerFacts launch_layers(const SystemFacts& facts, const Config& config, bool root);
+// root (`root`) or as another uid (its caller's, or its package user's:
+// `package_user`), as the launch steps decide them.
+LayerFacts launch_layers(const SystemFacts& facts, const Config& config, bool root,
+                         bool package_user = false);
 
 // The coverage lines `check` and `confine policy` print: one per access
 // class, for a root-run and a user-run app whose filter lets `allows` through.

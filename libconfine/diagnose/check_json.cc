@@ -54,7 +54,7 @@ nlohmann::json check_json(const SystemFacts& f, const Config& c, const std::stri
   AppFacts service;
   service.package_user = true;
   nlohmann::json service_rows = nlohmann::json::array();
-  for (const auto& row : coverage(launch_layers(f, c, false), service))
+  for (const auto& row : coverage(launch_layers(f, c, false, true), service))
     service_rows.push_back({{"class", std::string(to_string(row.cls))}, {"user_run", row_json(row, c)}});
   return {
       {"schema", "confine-check/1"},

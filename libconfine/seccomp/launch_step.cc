@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 
@@ -73,20 +74,37 @@ class SeccompStep final : public launch::LaunchStep {
                                               "(reinstall the package)");
     ctx.layers.seccomp = true;
     ctx.layers.seccomp_root = as_root_;
+    // The root program refuses every chmod, chown, utime and xattr write.
+    // A root app gets it always. So does an app running as its caller
+    // where no AppArmor profile checks those calls (Landlock has no right
+    // for them, and the caller owns files outside the app), unless the
+    // configuration accepts that gap: then the app may change its caller's
+    // files' metadata and is reported partially confined. A service run as
+    // its package user owns only what it made.
+    const auto& gaps = ctx.config.accept_gaps;
+    const bool accepted =
+        std::find(gaps.begin(), gaps.end(), AccessClass::FileMetadata) != gaps.end();
+    metadata_ = as_root_ || (!ctx.run_as && !ctx.layers.apparmor && !accepted &&
+                             !image_->root.empty());
+    ctx.layers.seccomp_metadata = metadata_;
     ctx.applied.push_back("seccomp (" + std::to_string(image_->rule_count) + " rules" +
                           (image_->deny.empty() ? "" : ", argument denies") +
-                          (as_root_ ? ", root: no chmod, chown, utime, xattr writes" : "") + ")");
+                          (as_root_    ? ", root: no chmod, chown, utime, xattr writes"
+                           : metadata_ ? ", no chmod, chown, utime, xattr writes"
+                                       : "") +
+                          ")");
     return Status::Ok();
   }
 
   Status apply(launch::LaunchContext& ctx) override {
     if (!image_) return Status::Ok();  // skipped in prepare(), reported there
-    return load_filter(*image_, ctx.config.no_new_privs, as_root_);
+    return load_filter(*image_, ctx.config.no_new_privs, metadata_);
   }
 
  private:
   std::optional<FilterImage> image_;
   bool as_root_ = false;
+  bool metadata_ = false;  // the root program is stacked
 };
 
 }  // namespace
@@ -111,7 +129,7 @@ bool runs_as_root() {
   return r == 0 || e == 0 || s == 0;
 }
 
-Status load_filter(const FilterImage& image, bool force_no_new_privs, bool as_root) {
+Status load_filter(const FilterImage& image, bool force_no_new_privs, bool metadata_program) {
   if (needs_no_new_privs(force_no_new_privs)) {
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
       return Error::from_errno(errno, "cannot set no_new_privs");
@@ -126,7 +144,7 @@ Status load_filter(const FilterImage& image, bool force_no_new_privs, bool as_ro
   // the later (allow) program's errno is reported.
   // The root program is the oldest filter: where it and the deny program
   // both refuse (chmod 04755), the deny program's EACCES is reported.
-  if (as_root && !image.root.empty())
+  if (metadata_program && !image.root.empty())
     if (auto s = load_program(image.root, "cannot load the seccomp root program"); !s) return s;
   if (!image.deny.empty())
     if (auto s = load_program(image.deny, "cannot load the seccomp deny program"); !s) return s;

@@ -28,12 +28,14 @@ bool needs_no_new_privs(bool configured);
 
 // Installs `image` on the calling thread: sets no_new_privs when
 // needs_no_new_privs(force_no_new_privs) and verifies it took, then loads the
-// root program (only when `as_root` and the image has one), the deny
+// root program (only when `metadata_program` and the image has one: it
+// refuses every chmod, chown, utime and xattr write), the deny
 // program (if any) and the allow program on top of them. The kernel keeps
 // the most restrictive result of all stacked filters, so a matching deny
 // beats an allow. Does not allocate on success; on failure the process keeps
 // whatever was loaded and must not run the app.
-Status load_filter(const FilterImage& image, bool force_no_new_privs, bool as_root = false);
+Status load_filter(const FilterImage& image, bool force_no_new_privs,
+                   bool metadata_program = false);
 
 // Whether the app will run as root: any of the real, effective or saved
 // uids is 0 (the root program is then stacked).
@@ -46,7 +48,9 @@ bool runs_as_root();
 //    Required, else is reported as skipped.
 //  - The kernel lacks seccomp filters: fails when Required, else skipped.
 //  - The app runs as root: the file's root program is stacked too; a file
-//    without one (none is ever written so) fails the launch.
+//    without one (none is ever written so) fails the launch. An app running
+//    as its caller gets it too where no AppArmor profile applies, unless
+//    accept_gaps lists file-metadata.
 std::unique_ptr<launch::LaunchStep> make_seccomp_step();
 
 }  // namespace confine::seccomp

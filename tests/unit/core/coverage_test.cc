@@ -32,10 +32,14 @@ TEST(AccessClasses, TableIsInEnumOrderWithUniqueNamesAndDescriptions) {
 }
 
 // The layers of this host: seccomp, device cgroup, Landlock ABI 7; no AppArmor.
-LayerFacts landlock_host(bool root) {
+// The root program is stacked for root; for another uid only when
+// `metadata_program` (the default configuration; not with accept_gaps
+// listing file-metadata).
+LayerFacts landlock_host(bool root, bool metadata_program = false) {
   LayerFacts l;
   l.seccomp = true;
   l.seccomp_root = root;
+  l.seccomp_metadata = root || metadata_program;
   l.landlock_files = true;
   l.landlock_scopes_abi = 7;
   l.devices = true;
@@ -47,6 +51,7 @@ LayerFacts apparmor_host(bool root) {
   LayerFacts l;
   l.seccomp = true;
   l.seccomp_root = root;
+  l.seccomp_metadata = root;
   l.apparmor = true;
   l.apparmor_signal = true;
   l.apparmor_ptrace = true;
@@ -87,7 +92,16 @@ TEST(Coverage, LandlockHostHoldsEverythingForRootApps) {
 }
 
 // Landlock cannot restrict chmod/chown/utime/xattrs, and a non-root uid
-// owns files outside the app: the one gap of a Landlock kernel.
+// owns files outside the app: by default seccomp's root program refuses
+// them all for a user-run app too...
+TEST(Coverage, LandlockHostHoldsFileMetadataOfUserAppsBySeccomp) {
+  auto rows = coverage(landlock_host(false, true), AppFacts{});
+  EXPECT_EQ(gaps(rows), std::set<std::string>{});
+  EXPECT_EQ(describe_holding(row(rows, AccessClass::FileMetadata)), "seccomp");
+}
+
+// ...and without it (accept_gaps lists file-metadata) that is the one gap
+// of a Landlock kernel.
 TEST(Coverage, LandlockHostLeavesFileMetadataOfUserAppsAGap) {
   auto rows = coverage(landlock_host(false), AppFacts{});
   EXPECT_EQ(gaps(rows), std::set<std::string>{"file-metadata"});
@@ -154,7 +168,7 @@ TEST(Coverage, NoFileLayerLeavesFileAccessAGap) {
 
 TEST(Coverage, WithoutSeccompItsClassesAreGaps) {
   LayerFacts l = landlock_host(true);
-  l.seccomp = l.seccomp_root = false;
+  l.seccomp = l.seccomp_root = l.seccomp_metadata = false;
   AppFacts app;
   app.root = true;
   // (network and unix sockets: AppArmor would hold them; not here.)
