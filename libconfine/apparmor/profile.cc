@@ -303,6 +303,9 @@ std::string emit_profile(const AppId& id, const policy::Policy& policy, const Co
   // those): multi-process apps need it, other labels stay out of reach.
   const std::string peer = self_peer(id);
   out += "\n  signal (send, receive) peer=" + peer + ",\n";
+  // abstractions/base lets every profile probe every process's existence
+  // (kill(pid, 0): signal set "exists"); not the system's unconfined ones.
+  out += "  deny signal (send) set=(\"exists\") peer=unconfined,\n";
   out += "  ptrace (read, readby) peer=" + peer + ",\n";
   out += "  unix peer=(label=" + peer + "),\n";
   out += "}\n";

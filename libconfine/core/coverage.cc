@@ -101,10 +101,13 @@ std::vector<CoverageRow> coverage(const LayerFacts& l, const AppFacts& app) {
         break;
       case AccessClass::Signals:
         hold(scopes, "landlock");
-        // AppArmor lets kill(pid, 0) through to unconfined processes: an
+        // abstractions/base lets kill(pid, 0) through to every process; the
+        // profile denies it for unconfined ones, not for processes under
+        // another profile (AppArmor cannot say "any label but mine"): an
         // existence probe, no signal delivered. Said where nothing else holds.
         hold(l.apparmor && l.apparmor_signal,
-             scopes ? "apparmor" : "apparmor (not the existence probe, signal 0)");
+             scopes ? "apparmor"
+                    : "apparmor (not the existence probe of other confined processes, signal 0)");
         r.note = "needs Landlock ABI 6 (scopes) or AppArmor signal mediation";
         break;
       case AccessClass::Ptrace:

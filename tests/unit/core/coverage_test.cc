@@ -128,7 +128,7 @@ TEST(Coverage, AppArmorHostHoldsEverything) {
     EXPECT_EQ(describe_holding(row(rows, AccessClass::FileMetadata)),
               root ? "apparmor, seccomp" : "apparmor");
     EXPECT_EQ(describe_holding(row(rows, AccessClass::Signals)),
-              "apparmor (not the existence probe, signal 0)");
+              "apparmor (not the existence probe of other confined processes, signal 0)");
     EXPECT_EQ(describe_holding(row(rows, AccessClass::FileAccess)), "apparmor, landlock");
   }
 }

@@ -110,6 +110,7 @@ profile golden.test_app_1.0 {
   deny @{HOMEDIRS}/.ecryptfs/*/.Private/** mrwlkx,
 
   signal (send, receive) peer="{golden.test_app_1.0,golden.test_app_1.0//&**,**//&golden.test_app_1.0,**//&golden.test_app_1.0//&**}",
+  deny signal (send) set=("exists") peer=unconfined,
   ptrace (read, readby) peer="{golden.test_app_1.0,golden.test_app_1.0//&**,**//&golden.test_app_1.0,**//&golden.test_app_1.0//&**}",
   unix peer=(label="{golden.test_app_1.0,golden.test_app_1.0//&**,**//&golden.test_app_1.0,**//&golden.test_app_1.0//&**}"),
 }
