@@ -87,7 +87,12 @@ Result<Layer> register_layer(LayerInfo row) {
   if (row.name.empty() ||
       !std::all_of(row.name.begin(), row.name.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
     return refuse("a layer name is one or more of a-z");
-  if (row.name == "privileges" || find_layer(row.name)) return refuse("the name is taken");
+  // "privileges" is the launch step without a row; "nice" a configuration
+  // key (the others have an underscore).
+  if (row.name == "privileges" || row.name == "nice" || find_layer(row.name))
+    return refuse("the name is taken");
+  if (row.artifact_suffix.find('/') != std::string::npos)
+    return refuse("artifact_suffix must not contain '/'");
   if (!row.launch_step || !row.install_step || !row.check)
     return refuse("needs a launch step, an install step and a check probe");
   if (row.launch_order == kPrivilegesLaunchOrder) return refuse("launch order is taken");

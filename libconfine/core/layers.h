@@ -57,8 +57,9 @@ struct LayerInfo {
   std::function<void(const diagnose::SystemFacts&, const Config&, diagnose::CheckReport&)> check;
 };
 
-// The rows in launch order. References stay valid for the process's life;
-// the list grows only through register_layer().
+// The rows in launch order. References to rows stay valid for the
+// process's life; the list itself changes in register_layer(), which must
+// not run while it is iterated.
 const std::vector<std::reference_wrapper<const LayerInfo>>& layer_table();
 const LayerInfo& layer_info(Layer layer);
 std::string_view layer_name(Layer layer);
@@ -74,8 +75,9 @@ void set_layer_mode(Config& config, Layer layer, LayerMode mode);
 
 // Adds a layer (its `layer` and `mode` are assigned here). Register before
 // reading configurations or records. Errors: a name that is not [a-z]+ or
-// is taken (also "privileges"), a taken artifact_dir or launch_order, or a
-// missing part.
+// is taken (also "privileges" and the configuration key "nice"), a taken
+// artifact_dir or launch_order, a '/' in artifact_suffix, or a missing part.
+// Its factories must return a step.
 Result<Layer> register_layer(LayerInfo row);
 
 }  // namespace confine

@@ -110,11 +110,15 @@ std::vector<Rule> compute_rules(const policy::Policy& policy) {
   for (auto& [path, rights] : rules) {
     const size_t m = rights.find('m');
     if (m == std::string::npos) continue;
+    // A rule on a path without the slash may be a directory too: its
+    // rights then hold below it as well.
+    auto below = [](const std::string& top, const std::string& p) {
+      return p.starts_with(top.ends_with("/") ? top : top + "/") && p != top;
+    };
     bool writable = false;
     for (const auto& [dir, have] : rules)
       writable = writable || (have.find('w') != std::string::npos &&
-                              (dir == path || (dir.ends_with("/") && path.starts_with(dir)) ||
-                               (path.ends_with("/") && dir.starts_with(path))));
+                              (dir == path || below(dir, path) || below(path, dir)));
     rights.erase(m, 1);
     if (!writable && rights.find('x') == std::string::npos) rights += 'x';
   }

@@ -48,8 +48,10 @@ constexpr ProbedSyscall kProbedSyscalls[] = {
 // neither Landlock (no right for these) nor seccomp (no file owners) can
 // tell those from its own files, so these calls are refused for all files,
 // with EPERM, the kernel's answer to a caller who does not own the file.
-// The root program holds them; confine-run stacks it only when the app runs
-// as root. A root app still sets modes when it creates a file (open's mode,
+// The root program holds them; confine-run stacks it when the app runs as
+// root, and for an app running as its caller where no AppArmor profile
+// checks these calls (unless accept_gaps lists file-metadata). A root app
+// still sets modes when it creates a file (open's mode,
 // under its umask; no setuid or setgid bit, see the no-set-id flag).
 // chown32, fchown32 and lchown32 are i386's 32-bit-uid calls (libseccomp
 // maps x86_64's chown to i386's 16-bit one), and utimensat_time64 its

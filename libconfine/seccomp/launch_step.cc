@@ -69,9 +69,6 @@ class SeccompStep final : public launch::LaunchStep {
     if (!image) return image.error();
     image_ = std::move(image).value();
     as_root_ = !ctx.run_as && (ctx.uid == 0 || runs_as_root());  // run_as: not root at exec
-    if (as_root_ && image_->root.empty())
-      return Error::from_errno(EINVAL, path + ": no root program for an app running as root "
-                                              "(reinstall the package)");
     ctx.layers.seccomp = true;
     ctx.layers.seccomp_root = as_root_;
     // The root program refuses every chmod, chown, utime and xattr write.
@@ -84,8 +81,11 @@ class SeccompStep final : public launch::LaunchStep {
     const auto& gaps = ctx.config.accept_gaps;
     const bool accepted =
         std::find(gaps.begin(), gaps.end(), AccessClass::FileMetadata) != gaps.end();
-    metadata_ = as_root_ || (!ctx.run_as && !ctx.layers.apparmor && !accepted &&
-                             !image_->root.empty());
+    metadata_ = as_root_ || (!ctx.run_as && !ctx.layers.apparmor && !accepted);
+    if (metadata_ && image_->root.empty())  // format 1: before the root program
+      return Error::from_errno(EINVAL, path + ": no root program for an app running as " +
+                                           (as_root_ ? "root" : "its caller without AppArmor") +
+                                           " (reinstall the package)");
     ctx.layers.seccomp_metadata = metadata_;
     ctx.applied.push_back("seccomp (" + std::to_string(image_->rule_count) + " rules" +
                           (image_->deny.empty() ? "" : ", argument denies") +

@@ -172,6 +172,12 @@ const std::vector<Job>& fitness_jobs() {
       {"wc", "", "/usr/bin/wc", "printf 'one two\\nthree\\n' | wc -w", "3\n"},
       {"sha256", "", "/usr/bin/sha256sum", "printf abc >f && sha256sum f | cut -c1-16",
        "ba7816bf8f01cfea\n"},
+      {"sha256check", "", "/usr/bin/sha256sum",
+       "echo data >f && sha256sum f >sums && sha256sum -c sums", "f: OK\n"},
+      {"pycsv", "", "/usr/bin/python3",
+       "printf 'name,n\\nfig,2\\npear,3\\n' >t.csv && python3 -c 'import csv; "
+       "print(sum(int(r[\"n\"]) for r in csv.DictReader(open(\"t.csv\"))))'",
+       "5\n"},
       {"base64", "", "/usr/bin/base64", "printf hello | base64 | base64 -d; echo", "hello\n"},
       {"sed", "", "/usr/bin/sed", "echo 'hello world' | sed 's/world/there/'", "hello there\n"},
       {"awk", "", "/usr/bin/awk", "printf '1 2\\n3 4\\n' | awk '{s += $1 * $2} END {print s}'",
@@ -198,7 +204,7 @@ const std::vector<Job>& fitness_jobs() {
        "sqlite3 db 'create table t(a, b); insert into t values (1, \"one\"); select * from t;'",
        "1|one\n"},
       {"jq", "", "/usr/bin/jq", "echo '{\"a\": [1, 2, 3]}' | jq -c '.a | map(. * 2)'", "[2,4,6]\n"},
-      {"file", "", "/usr/bin/file", "printf '\\177ELF' >e; file -b --mime-type /bin/true",
+      {"file", "", "/usr/bin/file", "file -b --mime-type /bin/true",
        "application/x-pie-executable\n"},
       {"perljson", "", "/usr/bin/perl",
        "perl -MJSON::PP -e 'print JSON::PP->new->canonical->encode({b => 1, a => [2]}), \"\\n\"'",
@@ -237,8 +243,10 @@ const std::vector<Job>& fitness_jobs() {
        "        self.send_response(200); self.end_headers(); self.wfile.write(b\"served\")\n"
        "    def log_message(self, *a): pass\n"
        "s = http.server.HTTPServer((\"127.0.0.1\", 0), H)\n"
-       "threading.Thread(target=s.handle_request).start()\n"
-       "print(urllib.request.urlopen(\"http://127.0.0.1:%d/\" % s.server_port).read().decode())\n"
+       "s.timeout = 20\n"
+       "threading.Thread(target=s.handle_request, daemon=True).start()\n"
+       "print(urllib.request.urlopen(\"http://127.0.0.1:%d/\" % s.server_port, timeout=20)"
+       ".read().decode())\n"
        "'",
        "served\n"},
       {"curl", "\"caps\": [\"network-service\"]", "/usr/bin/curl",
@@ -249,9 +257,13 @@ const std::vector<Job>& fitness_jobs() {
        "        self.send_response(200); self.end_headers(); self.wfile.write(b\"fetched\")\n"
        "    def log_message(self, *a): pass\n"
        "s = http.server.HTTPServer((\"127.0.0.1\", 0), H)\n"
+       "s.timeout = 20\n"
        "print(s.server_port, flush=True)\n"
        "s.handle_request()\n"
-       "' >port & sleep 0.5; curl -s http://127.0.0.1:$(cat port)/; echo; wait",
+       "' >port &\n"
+       // At most 20 s for the server to start, 20 s for the request.
+       "i=0; until [ -s port ] || [ $i -ge 400 ]; do sleep 0.05; i=$((i + 1)); done\n"
+       "curl -s --max-time 20 http://127.0.0.1:$(cat port)/; echo; wait",
        "fetched\n"},
       {"ossldgst", "", "/usr/bin/openssl", "printf abc | openssl dgst -sha256 -r | cut -c1-16",
        "ba7816bf8f01cfea\n"},

@@ -13,9 +13,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string origin = size > 0 && data[0] == ' ' ? "" : "example";
   try {
     install::PackageMeta m = install::parse_package_meta(text, "package.json", origin);
-    fuzz::check(!check_package_name(m.name) && !check_version(m.version), "valid name and version");
+    fuzz::check(check_package_name(m.name).ok() && check_version(m.version).ok(),
+                "valid name and version");
     for (const install::AppEntry* a : m.apps()) {
-      fuzz::check(!check_app_name(a->name), "valid app names");
+      fuzz::check(check_app_name(a->name).ok(), "valid app names");
       fuzz::check(is_contained_relative_path(a->exec), "exec stays inside the package");
       auto id = AppId::parse(m.app_id(*a).str());
       fuzz::check(id.ok(), "every app has a valid APP_ID");

@@ -119,6 +119,14 @@ TEST(LandlockCompute, MapGrantsNoExecuteWhereTheAppWrites) {
   r = compute_rules(files({{"/srv/**", "mr"}, {"/srv/app/data/{,**}", "rwk"}}));
   EXPECT_EQ(rights_of(r, "/srv/"), "r");
   EXPECT_EQ(rights_of(r, "/srv/app/data/"), "lrw");
+  // The same with the paths written without their trailing slash (a
+  // literal directory, whose rights hold below it too).
+  r = compute_rules(files({{"/srv", "mr"}, {"/srv/app/data/{,**}", "rwk"}}));
+  EXPECT_EQ(rights_of(r, "/srv"), "r");
+  r = compute_rules(files({{"/srv/data/lib/**", "mr"}, {"/srv/data", "rw"}}));
+  EXPECT_EQ(rights_of(r, "/srv/data/lib/").find('x'), std::string::npos);
+  EXPECT_NE(rights_of(r, "/srv/data").find('w'), std::string::npos);
+  EXPECT_EQ(rights_of(r, "/srv/data").find('x'), std::string::npos);
 }
 
 // The direction that matters: every path a glob matches is at or beneath a

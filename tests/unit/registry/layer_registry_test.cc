@@ -215,6 +215,11 @@ TEST_F(LayerRegistry, ARowThatWouldClashIsRefused) {
   EXPECT_NE(why(register_layer(row("privileges", "other", 36))).find("name is taken"),
             std::string::npos);
   EXPECT_NE(why(register_layer(row("Other", "other", 36))).find("a-z"), std::string::npos);
+  EXPECT_NE(why(register_layer(row("nice", "other", 36))).find("name is taken"),
+            std::string::npos);
+  LayerInfo slash = row("other", "other", 36);
+  slash.artifact_suffix = "/../x";
+  EXPECT_NE(why(register_layer(slash)).find("artifact_suffix"), std::string::npos);
   EXPECT_NE(why(register_layer(row("other", "grants", 36))).find("artifact_dir"),
             std::string::npos);
   EXPECT_NE(why(register_layer(row("other", "launch", 36))).find("artifact_dir"),
