@@ -16,6 +16,7 @@
 #include "install/step.h"
 #include "launch/step.h"
 #include "launch/steps.h"
+#include "install_fixture.h"
 #include "test_support.h"
 
 namespace confine {
@@ -79,31 +80,22 @@ Layer fake() {
   return layer;
 }
 
-std::vector<std::string> names_of(const std::vector<std::string>& layers) { return layers; }
-
-class LayerRegistry : public ::testing::Test {
+// The install tests' throw-away config (install_fixture.h), with a package
+// of one binary.
+class LayerRegistry : public install::testing_support::InstallTest {
  protected:
   LayerRegistry() {
     fake();
-    config_.apps_dir = root_ / "apps";
-    config_.data_dir = root_ / "data";
-    config_.policy_dir = root_ / "policy";
-    config_.units_dir = root_ / "units";
-    config_.tmp_dir = root_ / "tmp";
-    config_.flags_dir = root_ / "flags.d";
-    config_.templates_dir = testing::source_path("policy-templates");
-    testing::write_file(pkg_ / "meta/package.json",
-                        R"({"name":"hello","version":"1.0",
-                            "binaries":[{"name":"hello","exec":"bin/hello"}]})");
-    testing::write_file(pkg_ / "bin/hello", "#!/bin/sh\necho hello\n", 0755);
+    write_meta(pkg_, R"({"name":"hello","version":"1.0",
+                         "binaries":[{"name":"hello","exec":"bin/hello"}]})");
+    testing::write_file(pkg_ + "/bin/hello", "#!/bin/sh\necho hello\n", 0755);
   }
   Result<LaunchRecord> record() const {
     const std::string path = Layout(config_).launch_record(id_);
     return LaunchRecord::parse(testing::read_file(path), path);
   }
 
-  testing::TempDir root_, pkg_;
-  Config config_;
+  const std::string pkg_ = pkgs_ / "hello";
   const AppId id_ = *AppId::parse("hello.me_hello_1.0");
 };
 
@@ -124,14 +116,14 @@ TEST_F(LayerRegistry, ItIsARowInLaunchOrderWithAConfigurationKey) {
 }
 
 TEST_F(LayerRegistry, InstallWritesItsArtifactAndNamesItInTheRecordRemoveDeletesIt) {
-  install::install_package(config_, pkg_.path(), "me");
+  install::install_package(config_, pkg_, "me");
   const std::string artifact = config_.policy_dir + "/fake/hello.me_hello_1.0";
   EXPECT_EQ(testing::read_file(artifact), "fake rules of hello.me_hello_1.0\n");
   auto r = record();
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_TRUE(r->has_layer(fake()));
   // The record lists the layers in the table's order.
-  EXPECT_EQ(names_of(r->layers),
+  EXPECT_EQ(r->layers,
             (std::vector<std::string>{"devices", "landlock", "fake", "apparmor", "seccomp"}));
 
   install::remove_package(config_, PackageKey{"hello", "me"}, "");
@@ -145,7 +137,7 @@ TEST_F(LayerRegistry, LaunchRunsItInItsPlaceAndRequiresItInTheRecord) {
   EXPECT_EQ(steps, (std::vector<std::string>{"device cgroup", "privileges", "landlock", "fake",
                                              "apparmor", "seccomp"}));
 
-  install::install_package(config_, pkg_.path(), "me");
+  install::install_package(config_, pkg_, "me");
   auto r = record();
   ASSERT_TRUE(r) << r.error().describe();
   const Layout layout(config_);
@@ -184,7 +176,7 @@ TEST_F(LayerRegistry, CheckProbesItAndPolicyShowsIt) {
             1);
   g_fake_available = true;
 
-  install::install_package(config_, pkg_.path(), "me");
+  install::install_package(config_, pkg_, "me");
   auto rec = record();
   ASSERT_TRUE(rec);
   auto layers = diagnose::app_layers(config_, id_, &*rec);
